@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "fluxloop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fluxloop", targets: ["fluxloop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        // Turns files that must travel inside the binary (SQL migrations, the Python worker) into Swift source.
+        .executableTarget(name: "embed-files"),
+        .plugin(
+            name: "EmbedFiles",
+            capability: .buildTool(),
+            dependencies: ["embed-files"]
+        ),
+        .target(
+            name: "Store",
+            dependencies: ["CSQLite"],
+            plugins: ["EmbedFiles"]
+        ),
+        .target(
+            name: "Runner",
+            dependencies: ["Store", "Yams"],
+            exclude: ["Python"],
+            plugins: ["EmbedFiles"]
+        ),
+        .executableTarget(
+            name: "fluxloop",
+            dependencies: [
+                "Runner", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks live in bench/; the store one doubles as a second writer process for the tests.
+        .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Store"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

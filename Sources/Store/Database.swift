@@ -1,0 +1,159 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection. Not thread-safe: give each connection a single owner (an actor or a task).
+public final class Database {
+    public enum Mode: Sendable {
+        case readWrite
+        /// Opened read-only and guarded by an authorizer: no statement can write, ATTACH or change a PRAGMA.
+        case readOnly
+    }
+
+    let handle: OpaquePointer
+    public let path: String
+    public let mode: Mode
+    private var statementCache: [String: Statement] = [:]
+
+    /// Opens (and in read-write mode creates, with its parent folders) the database at `path`.
+    /// Foreign keys are on and a busy timeout makes concurrent writers wait instead of failing.
+    public init(path: String, mode: Mode = .readWrite, busyTimeout: TimeInterval = 60) throws(DatabaseError) {
+        if mode == .readWrite {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw DatabaseError(code: SQLITE_CANTOPEN, message: "cannot create folder \(folder.path): \(error.localizedDescription)")
+            }
+        }
+        _ = Database.configureLibrary
+        var handle: OpaquePointer?
+        let flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK, let handle else {
+            let error = DatabaseError(connection: handle, code: rc, sql: nil)
+            sqlite3_close_v2(handle)
+            throw DatabaseError(code: error.code, extendedCode: error.extendedCode,
+                                message: "cannot open \(path): \(error.message)")
+        }
+        self.handle = handle
+        self.path = path
+        self.mode = mode
+        sqlite3_busy_timeout(handle, Int32(busyTimeout * 1000))
+        sqlite3_extended_result_codes(handle, 1)
+        if mode == .readOnly {
+            try execute("PRAGMA query_only = ON")
+            sqlite3_set_authorizer(handle, readOnlyAuthorizer, nil)
+        } else {
+            try execute("PRAGMA foreign_keys = ON")
+        }
+    }
+
+    /// Process-wide settings that SQLite accepts only before its first connection.
+    private static let configureLibrary: Void = { _ = csqlite_disable_memory_statistics() }()
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Switches the file to write-ahead logging, so readers never block the writer and vice versa.
+    public func enableWriteAheadLog() throws(DatabaseError) {
+        try execute("PRAGMA journal_mode = WAL")
+        // In WAL mode NORMAL is durable against application crashes; only power loss can drop the last commits.
+        try execute("PRAGMA synchronous = NORMAL")
+        // A larger page cache keeps the index pages of a growing experiment in memory while runs are appended.
+        try execute("PRAGMA cache_size = -65536")
+        // Checkpoint less often: a checkpoint rewrites every page the log touched, however often.
+        try execute("PRAGMA wal_autocheckpoint = 8192")
+    }
+
+    /// Runs one or more SQL statements that return no rows.
+    public func execute(_ sql: String) throws(DatabaseError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard rc == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+            sqlite3_free(message)
+            throw DatabaseError(code: rc & 0xFF, extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// A new prepared statement.
+    public func prepare(_ sql: String) throws(DatabaseError) -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// A prepared statement kept for reuse, for SQL that runs on every trace.
+    public func cached(_ sql: String) throws(DatabaseError) -> Statement {
+        if let statement = statementCache[sql] { return statement }
+        let statement = try prepare(sql)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    public enum TransactionKind: String, Sendable {
+        case deferred = "DEFERRED"
+        /// Takes the write lock up front, so a busy database makes this wait (busy timeout) instead of failing later.
+        case immediate = "IMMEDIATE"
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue)")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// True while a transaction is open.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// The rowid of the last inserted row on this connection.
+    public var lastInsertedRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
+    /// Rows changed by the last statement.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The first column of the first row, as an integer.
+    public func scalarInt(_ sql: String, _ values: [DatabaseBindable?] = []) throws -> Int? {
+        try prepare(sql).first(values) { $0.isNull(0) ? nil : $0.int(0) } ?? nil
+    }
+
+    /// The first column of the first row, as text.
+    public func scalarText(_ sql: String, _ values: [DatabaseBindable?] = []) throws -> String? {
+        try prepare(sql).first(values) { $0.optionalText(0) } ?? nil
+    }
+
+    /// The SQLite library version, e.g. "3.40.1".
+    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+}
+
+/// Denies every action that could change a database or reach another file.
+private let readOnlyAuthorizer: @convention(c) (
+    UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
+) -> Int32 = { _, action, first, second, _, _ in
+    switch action {
+    case SQLITE_SELECT, SQLITE_READ, SQLITE_FUNCTION, SQLITE_RECURSIVE:
+        return SQLITE_OK
+    case SQLITE_TRANSACTION, SQLITE_SAVEPOINT:
+        return SQLITE_OK
+    case SQLITE_PRAGMA:
+        // Reading pragmas that only describe the schema or check the file are allowed; setting any is not.
+        guard second == nil, let first else { return SQLITE_DENY }
+        let allowed: Set<String> = [
+            "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+            "foreign_key_list", "integrity_check", "quick_check", "user_version", "schema_version",
+            "database_list", "collation_list", "function_list", "compile_options", "page_count",
+            "page_size", "freelist_count", "journal_mode", "foreign_keys", "query_only",
+        ]
+        return allowed.contains(String(cString: first).lowercased()) ? SQLITE_OK : SQLITE_DENY
+    default:
+        return SQLITE_DENY
+    }
+}

@@ -1,0 +1,105 @@
+// Store benchmark and multi-process writer.
+//   fluxloop-store-bench bench [--traces N] [--batch K]     append N traces (3 observations, 2 turns each) and export
+//   fluxloop-store-bench append --db PATH --experiment ID --traces N   one writer process (used by the tests)
+import Foundation
+import Store
+
+func option(_ name: String, _ fallback: String? = nil) -> String? {
+    let args = CommandLine.arguments
+    if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
+    return fallback
+}
+
+func trace(_ i: Int, experiment: String) -> TraceRecord {
+    let traceID = "\(experiment)-\(i)"
+    let agent = traceID + "-a"
+    let input = "How do I return a damaged book? #\(i)"
+    let output = "Damaged books can be returned within 30 days for a full refund."
+    return TraceRecord(
+        traceID: traceID, runIndex: i, iteration: i / 100, persona: "novice_shopper", inputIndex: i % 100,
+        input: input, output: output, success: true, durationMs: Double(i % 97) / 7.0,
+        startedAt: "2026-11-27T10:00:00.000000Z", endedAt: "2026-11-27T10:00:00.001000Z",
+        conversationState: #"{"turns": [{"role": "user", "content": "\#(input)"}, {"role": "assistant", "content": "\#(output)"}]}"#,
+        turns: [
+            TurnRecord(turnIndex: 1, role: "user", content: input, source: "input", metadata: #"{"persona": "novice_shopper"}"#),
+            TurnRecord(turnIndex: 1, role: "assistant", content: output, source: "agent",
+                       metadata: #"{"actions": ["agent:BookstoreAgent", "tool:classify_question", "generation:write_reply"]}"#),
+        ],
+        observations: [
+            ObservationRecord(id: traceID + "-t", parentID: agent, type: "tool", name: "classify_question",
+                              startTime: "2026-11-27T10:00:00.000100+00:00", endTime: "2026-11-27T10:00:00.000200+00:00",
+                              input: #"{"question": "\#(input)"}"#, output: #"{"topic": "returns", "word_count": 7}"#,
+                              metadata: #"{"description": "Classify a customer question"}"#),
+            ObservationRecord(id: traceID + "-g", parentID: agent, type: "generation", name: "write_reply",
+                              startTime: "2026-11-27T10:00:00.000300+00:00", endTime: "2026-11-27T10:00:00.000400+00:00",
+                              input: #"{"topic": "returns"}"#, output: #""\#(output)""#, model: "canned-replies-v1"),
+            ObservationRecord(id: agent, type: "agent", name: "BookstoreAgent",
+                              startTime: "2026-11-27T10:00:00.000000+00:00", endTime: "2026-11-27T10:00:00.000500+00:00",
+                              input: #"{"input_text": "\#(input)"}"#, output: #""\#(output)""#),
+        ])
+}
+
+func experiment(_ id: String, runs: Int) -> ExperimentRecord {
+    ExperimentRecord(id: id, name: "bench", startedAt: Timestamp.now(), plannedRuns: runs,
+                     configJSON: #"{"name": "bench"}"#, configYAML: "name: bench\n", toolVersion: "bench")
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(1)
+}
+
+let mode = CommandLine.arguments.dropFirst().first ?? "bench"
+do {
+    switch mode {
+    case "append":
+        guard let path = option("--db"), let id = option("--experiment") else { fail("append needs --db and --experiment") }
+        let count = Int(option("--traces", "1000")!) ?? 1000
+        let store = try ExperimentStore(path: path)
+        try store.createExperiment(experiment(id, runs: count))
+        for i in 0..<count { try store.appendTrace(trace(i, experiment: id), experimentID: id) }
+        try store.finishExperiment(id: id, status: .completed)
+    case "bench":
+        let count = Int(option("--traces", "100000")!) ?? 100_000
+        let batch = Int(option("--batch", "1000")!) ?? 1000
+        let folder = FileManager.default.temporaryDirectory.appending(path: "fluxloop-store-bench-\(UUID().uuidString)")
+        defer { if option("--keep") == nil { try? FileManager.default.removeItem(at: folder) } else { print("kept \(folder.path)") } }
+        let records = (0..<count).map { trace($0, experiment: "one") }
+        print("store benchmark: \(count) traces, 3 observations + 2 turns each, SQLite \(Database.sqliteVersion)")
+
+        let single = try ExperimentStore(path: folder.appending(path: "single.db").path)
+        try single.createExperiment(experiment("one", runs: count))
+        let perTrace = try seconds { for r in records { try single.appendTrace(r, experimentID: "one") } }
+        print(String(format: "commit per trace : %8.0f traces/s  (%.2f s)", Double(count) / perTrace, perTrace))
+
+        let batched = try ExperimentStore(path: folder.appending(path: "batched.db").path)
+        try batched.createExperiment(experiment("one", runs: count))
+        let batchedTime = try seconds {
+            var start = 0
+            while start < count {
+                let end = min(start + batch, count)
+                try batched.appendTraces(Array(records[start..<end]), experimentID: "one")
+                start = end
+            }
+        }
+        print(String(format: "batched (%5d)    : %8.0f traces/s  (%.2f s)", batch, Double(count) / batchedTime, batchedTime))
+        try single.finishExperiment(id: "one", status: .completed)
+
+        var result = Exporter.Result()
+        let exportTime = try seconds {
+            result = try Exporter(database: single.database).export(experimentID: "one", to: folder.appending(path: "export"))
+        }
+        print(String(format: "export folder    : %8.0f traces/s  (%.2f s, %d traces, %d observations)",
+                     Double(result.traces) / exportTime, exportTime, result.traces, result.observations))
+    default:
+        fail("usage: fluxloop-store-bench bench [--traces N] [--batch K] | append --db PATH --experiment ID --traces N")
+    }
+} catch {
+    fail("fluxloop-store-bench: \(error)")
+}
