@@ -1,0 +1,47 @@
+import Foundation
+import Store
+
+extension WorkerLaunch {
+    /// How to start the project's Python agent: the interpreter (`runner.python`, else the project's
+    /// `.venv/bin/python`, else `python3`), the embedded worker, and the agent's environment.
+    static func python(for project: LoadedProject) throws -> WorkerLaunch {
+        let config = project.config
+        let runner = config.runner
+        guard let target = runner.callableTarget else {
+            throw WorkerError.startFailed("runner.target is not set")
+        }
+        let interpreter: String
+        if let python = runner.python, !python.isEmpty {
+            interpreter = python.contains("/") && !python.hasPrefix("/")
+                ? project.projectDirectory.appending(path: python).path(percentEncoded: false) : python
+        } else {
+            let venv = project.projectDirectory.appending(path: ".venv/bin/python")
+            interpreter = FileManager.default.isExecutableFile(atPath: venv.path) ? venv.path(percentEncoded: false) : "python3"
+        }
+        let folder = try PythonRuntime.folder()
+        let workerConfig = JSON.object([
+            ("target", .string(target)),
+            ("factory", runner.factory.map(JSON.string) ?? .null),
+            ("factory_kwargs", runner.factoryKwargs),
+            ("working_directory", .string(runner.workingDirectory.path(percentEncoded: false))),
+            ("python_path", .array(runner.pythonPath.map { .string($0.path(percentEncoded: false)) })),
+            ("stream_output_path", runner.streamOutputPath.map(JSON.string) ?? .null),
+        ])
+        var environment = agentEnvironment(config)
+        environment["FLUXLOOP_WORKER_CONFIG"] = workerConfig.text
+        environment["PYTHONUNBUFFERED"] = "1"
+        return WorkerLaunch(
+            executable: interpreter,
+            arguments: ["-u", folder.appending(path: "fluxloop_worker.py").path(percentEncoded: false)],
+            environment: environment,
+            directory: runner.workingDirectory.path(percentEncoded: false),
+            expectsReadyLine: true)
+    }
+
+    /// The environment every agent sees: fluxloop's own, then the project's `.env` files and `runner.environment_vars`.
+    static func agentEnvironment(_ config: ExperimentConfig) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in config.environment { environment[key] = value }
+        return environment
+    }
+}

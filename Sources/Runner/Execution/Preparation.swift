@@ -1,0 +1,130 @@
+import Foundation
+import Store
+
+/// A validated experiment, ready to run: the project, its inputs, the plan and where results go.
+struct Preparation: Sendable {
+    let project: LoadedProject
+    let plan: RunPlan
+    let databasePath: String
+    let parallel: Int
+
+    /// Loads and checks everything that can be checked without running the agent.
+    static func prepare(_ options: RunOptions) throws -> Preparation {
+        let project: LoadedProject
+        let inputs: [InputEntry]
+        let plan: RunPlan
+        do {
+            project = try ConfigLoader.load(options.overrides, currentDirectory: options.currentDirectory)
+            inputs = try InputLoader.load(project.config)
+            plan = try RunPlan.make(config: project.config, inputs: inputs, personaFilter: options.overrides.personas)
+        } catch {
+            throw RunError.configuration(error.description)
+        }
+        let config = project.config
+        if config.multiTurn.enabled {
+            throw RunError.configuration(
+                "multi-turn conversations (multi_turn.enabled / --multi-turn) are not yet supported by this version "
+                + "of fluxloop; run with --no-multi-turn or set multi_turn.enabled: false in \(config.configFileDisplay).")
+        }
+        if config.runner.command != nil {
+            throw RunError.configuration("runner.command (agents in other languages) is not yet supported; use runner.target.")
+        }
+        if config.replayArgs?["enabled"]?.boolValue == true {
+            throw RunError.configuration("replay_args is not yet supported; set replay_args.enabled: false.")
+        }
+        if plan.total == 0 {
+            throw RunError.configuration("the plan has no runs: check the inputs and --personas.")
+        }
+        let parallel = options.overrides.parallel ?? config.parallelRuns
+        guard parallel >= 1 else {
+            throw RunError.configuration("--parallel / parallel_runs must be at least 1 (got \(parallel)).")
+        }
+        let databasePath: String
+        if let given = options.databasePath ?? ProcessInfo.processInfo.environment["FLUXLOOP_DB"], !given.isEmpty {
+            databasePath = URL(fileURLWithPath: given, relativeTo: options.currentDirectory).standardizedFileURL.path(percentEncoded: false)
+        } else {
+            databasePath = config.outputDirectory.appending(path: "fluxloop.db").path(percentEncoded: false)
+        }
+        return Preparation(project: project, plan: plan, databasePath: databasePath, parallel: parallel)
+    }
+
+    func printPlan(_ console: Console) {
+        let config = project.config
+        let output = config.outputDirectory.path(percentEncoded: false)
+        let shownOutput = output.hasPrefix(project.projectDirectory.path(percentEncoded: false) + "/")
+            ? String(output.dropFirst(project.projectDirectory.path(percentEncoded: false).count + 1)) : output
+        var rows: [(String, String)] = [
+            ("Name", config.name),
+            ("Iterations", "\(plan.iterations)"),
+            ("Personas", "\(plan.personas)"),
+            ("Input Source", plan.usesInputsFile ? "external file" : "base inputs"),
+            ("Total Runs", "\(plan.total)"),
+            ("Output", shownOutput),
+            ("Database", databasePath),
+        ]
+        if parallel > 1 { rows.append(("Parallel", "\(parallel) workers")) }
+        console.table("Experiment Summary", rows)
+        console.line("[INFO] Starting experiment...")
+        console.line("[INFO] Loaded \(plan.inputs) inputs")
+        console.line("[INFO] Running \(plan.iterations) iterations per input (\(plan.total) total runs)")
+    }
+}
+
+/// The experiment folder: `<output_directory>/<name>_YYYYMMDD_HHMMSS`, made unique when two start in one second.
+enum ExperimentFolder {
+    struct NotWritable: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String {
+            "the output folder \(path) cannot be written (\(reason)); choose another with --output-dir or output_directory."
+        }
+    }
+
+    static func create(in directory: URL, name: String, now: Date = Date()) throws -> URL {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw NotWritable(path: directory.path(percentEncoded: false), reason: (error as NSError).localizedDescription)
+        }
+        guard fm.isWritableFile(atPath: directory.path(percentEncoded: false)) else {
+            throw NotWritable(path: directory.path(percentEncoded: false), reason: "permission denied")
+        }
+        let safeName = name.map { $0 == "/" || $0 == "\0" ? "_" : $0 }
+        let base = String(safeName) + "_" + Timestamp.folderStamp(from: now)
+        for suffix in 0..<1000 {
+            let candidate = directory.appending(path: suffix == 0 ? base : "\(base)_\(suffix + 1)")
+            // mkdir fails if the folder exists, which is what makes the name ours.
+            if mkdir(candidate.path(percentEncoded: false), 0o755) == 0 { return candidate }
+            if errno != EEXIST {
+                throw NotWritable(path: candidate.path(percentEncoded: false), reason: String(cString: strerror(errno)))
+            }
+        }
+        throw NotWritable(path: directory.path(percentEncoded: false), reason: "too many experiments named \(name) this second")
+    }
+}
+
+/// The results table printed at the end.
+enum Report {
+    static func results(_ summary: JSON, console: Console) {
+        func ms(_ key: String) -> String {
+            guard let value = summary[key]?.doubleValue else { return "-" }
+            return value >= 1000 ? String(format: "%.2fs", value / 1000) : String(format: "%.0fms", value)
+        }
+        let rate = (summary["success_rate"]?.doubleValue ?? 0) * 100
+        console.line("")
+        console.line(String(repeating: "=", count: 50))
+        console.line("Experiment Complete!")
+        console.line(String(repeating: "=", count: 50))
+        console.line("")
+        console.table("Results Summary", [
+            ("Total Runs", "\(summary["total_traces"]?.intValue ?? 0)"),
+            ("Successful", "\(summary["successful"]?.intValue ?? 0)"),
+            ("Failed", "\(summary["failed"]?.intValue ?? 0)"),
+            ("Success Rate", String(format: "%.1f%%", rate)),
+            ("Avg Duration", ms("avg_duration_ms")),
+            ("P95 Duration", ms("p95_duration_ms")),
+        ])
+        console.line("")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Reports runs as they finish: a live bar on a terminal, FluxLoop's plain lines elsewhere
+/// (`[fluxloop] run progress 3/20`, which IDE integrations parse).
+final class ProgressReporter: @unchecked Sendable {
+    private let console: Console
+    private let total: Int
+    private let lock = NSLock()
+    private var done = 0
+    private var failed = 0
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+
+    init(console: Console, total: Int) {
+        self.console = console
+        self.total = total
+    }
+
+    func started(name: String) {
+        if console.isInteractive {
+            draw(force: true)
+        } else {
+            console.line("[fluxloop] running \(name) (\(total) total runs)")
+        }
+    }
+
+    func runFinished(success: Bool) {
+        lock.lock()
+        done += 1
+        if !success { failed += 1 }
+        let count = done
+        lock.unlock()
+        if console.isInteractive {
+            draw(force: count == total)
+        } else {
+            console.line("[fluxloop] run progress \(count)/\(total)")
+        }
+    }
+
+    /// Ends the live bar's line.
+    func finished() {
+        if console.isInteractive { console.raw("\n") }
+    }
+
+    private func draw(force: Bool) {
+        lock.lock()
+        let now = Date()
+        // At most five redraws a second: drawing must not slow down fast agents.
+        guard force || now.timeIntervalSince(lastDraw) >= 0.2 else { lock.unlock(); return }
+        lastDraw = now
+        let count = done, failures = failed
+        lock.unlock()
+        let width = 20
+        let fraction = total == 0 ? 1 : Double(count) / Double(total)
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        let bar = String(repeating: "▓", count: filled) + String(repeating: "░", count: width - filled)
+        var text = "\r\u{1B}[2K[\(bar)] \(count)/\(total) (\(Int(fraction * 100))%)"
+        if count > 0 && count < total {
+            let elapsed = now.timeIntervalSince(start)
+            text += " - ETA: " + Self.duration(elapsed / Double(count) * Double(total - count))
+        }
+        if failures > 0 { text += " - \(failures) failed" }
+        console.raw(text)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return "\(s / 3600)h \(s % 3600 / 60)m" }
+        if s >= 60 { return "\(s / 60)m \(s % 60)s" }
+        return "\(s)s"
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Store
+
+/// The tool's version, recorded with every experiment.
+public enum FluxloopVersion {
+    public static let current = "0.1.0"
+}
+
+/// Everything `run experiment` was asked to do, beyond the project's configuration.
+public struct RunOptions: Sendable {
+    public var overrides: ConfigOverrides
+    public var currentDirectory: URL
+    /// `--db`; else `FLUXLOOP_DB`; else `<output_directory>/fluxloop.db`.
+    public var databasePath: String?
+    public var dryRun: Bool
+    /// `--yes`: skip the confirmation prompt.
+    public var assumeYes: Bool
+
+    public init(overrides: ConfigOverrides, currentDirectory: URL, databasePath: String? = nil,
+                dryRun: Bool = false, assumeYes: Bool = false) {
+        self.overrides = overrides
+        self.currentDirectory = currentDirectory
+        self.databasePath = databasePath
+        self.dryRun = dryRun
+        self.assumeYes = assumeYes
+    }
+}
+
+/// Why `run experiment` stopped before or while running, with the exit code the user sees.
+public enum RunError: Error, CustomStringConvertible, Sendable {
+    case configuration(String)
+    case declined
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case let .configuration(message): return message
+        case .declined: return "Cancelled; nothing was run or written."
+        case let .storage(message): return message
+        }
+    }
+
+    /// 2 for anything the user must fix in the invocation or the project, 1 otherwise.
+    public var exitCode: Int32 {
+        switch self {
+        case .configuration: return 2
+        case .declined: return 1
+        case .storage: return 1
+        }
+    }
+}
+
+/// How an experiment ended.
+public struct RunOutcome: Sendable {
+    public var experimentID: String
+    public var folder: URL
+    public var databasePath: String
+    public var status: ExperimentStatus
+    public var executed: Int
+    public var planned: Int
+
+    /// 0 when the experiment ran (failed runs included), 130 when it was interrupted.
+    public var exitCode: Int32 { status == .interrupted ? 130 : 0 }
+}

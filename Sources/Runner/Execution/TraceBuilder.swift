@@ -1,0 +1,101 @@
+import Foundation
+import Store
+
+/// Turns one worker response into the trace row, turns and observations that the store records.
+enum TraceBuilder {
+    /// The request line for a planned run (the worker protocol's public request shape).
+    static func request(for run: PlannedRun, traceID: String) -> JSON {
+        .object([
+            ("trace_id", .string(traceID)),
+            ("input", .string(run.input)),
+            ("iteration", .int(run.iteration)),
+            ("persona", run.persona?.json ?? .null),
+            ("persona_prompt", run.persona.map { .string($0.promptText) } ?? .null),
+            ("conversation_state", .null),
+            ("metadata", run.metadata),
+        ])
+    }
+
+    /// The output text: a string as it is, nothing as "", anything else as JSON text.
+    static func outputText(_ value: JSON?) -> String {
+        switch value {
+        case nil, .null?: return ""
+        case let .string(text)?: return text
+        case let other?: return other.text
+        }
+    }
+
+    struct Failure {
+        var type: String
+        var message: String
+        var traceback: String?
+    }
+
+    /// A finished single-turn run. `failure` is set when the agent raised or its worker died.
+    static func trace(for run: PlannedRun, traceID: String, response: JSON?, failure: Failure?,
+                      workerStderr: String, startedAt: String, endedAt: String, wallMs: Double, attempts: Int = 1) -> TraceRecord {
+        let observations = (response?["observations"]?.arrayValue ?? []).compactMap { observation($0, traceID: traceID) }
+        let error = failure ?? response?["error"].map {
+            Failure(type: $0["type"]?.stringValue ?? "Error", message: $0["message"]?.stringValue ?? "",
+                    traceback: $0["traceback"]?.stringValue)
+        }
+        let output = error == nil ? outputText(response?["output"]) : nil
+        let durationMs = response?["duration_ms"]?.doubleValue ?? wallMs
+
+        let userMetadata: JSON = run.persona.map { .object([("persona", .string($0.name))]) } ?? .object([])
+        var turns = [TurnRecord(turnIndex: 1, role: "user", content: run.input, source: "input", metadata: userMetadata.text)]
+        var stateTurns: [JSON] = [.object([("role", .string("user")), ("content", .string(run.input))])]
+        if let output {
+            turns.append(TurnRecord(turnIndex: 1, role: "assistant", content: output, source: "agent",
+                                    metadata: JSON.object([("actions", .array(actions(observations).map(JSON.string)))]).text))
+            stateTurns.append(.object([("role", .string("assistant")), ("content", .string(output))]))
+        }
+        let stderrText = [response?["stderr"]?.stringValue, workerStderr.isEmpty ? nil : workerStderr]
+            .compactMap { $0 }.joined()
+        return TraceRecord(
+            traceID: traceID, runIndex: run.runIndex, iteration: run.iteration, persona: run.persona?.name,
+            inputIndex: run.inputIndex, input: run.input, output: output, success: error == nil,
+            errorType: error?.type, errorMessage: error?.message, errorTraceback: error?.traceback,
+            durationMs: durationMs, startedAt: startedAt, endedAt: endedAt, attempts: attempts,
+            conversationState: JSON.object([("turns", .array(stateTurns))]).text,
+            stdout: response?["stdout"]?.stringValue, stderr: stderrText.isEmpty ? nil : stderrText,
+            metadata: JSON.object([("variation", run.variation)]).text,
+            turns: turns, observations: observations)
+    }
+
+    /// FluxLoop's `actions` for an assistant turn: `type:name` of each observation, by start time.
+    static func actions(_ observations: [ObservationRecord]) -> [String] {
+        observations.enumerated()
+            .sorted { ($0.element.startTime ?? "", $0.offset) < ($1.element.startTime ?? "", $1.offset) }
+            .map { "\($0.element.type):\($0.element.name)" }
+    }
+
+    /// One observation record from the protocol (shaped like a line of observations.jsonl).
+    static func observation(_ json: JSON, traceID: String) -> ObservationRecord? {
+        guard case .object = json else { return nil }
+        let usage = json["usage"]
+        func text(_ key: String) -> String? {
+            switch json[key] {
+            case let .string(s)?: return s
+            case nil, .null?: return nil
+            case let other?: return other.text
+            }
+        }
+        return ObservationRecord(
+            id: json["id"]?.stringValue ?? UUID().uuidString.lowercased(),
+            parentID: json["parent_observation_id"]?.stringValue,
+            type: json["type"]?.stringValue ?? "span",
+            name: json["name"]?.stringValue ?? "unnamed",
+            startTime: json["start_time"]?.stringValue,
+            endTime: json["end_time"]?.stringValue,
+            level: json["level"]?.stringValue ?? "info",
+            input: json["input"].map(\.text),
+            output: json["output"].flatMap { $0.isNull ? nil : $0.text },
+            metadata: (json["metadata"].flatMap { $0.objectValue == nil ? nil : $0 } ?? .object([])).text,
+            model: json["model"]?.stringValue,
+            promptTokens: usage?["prompt_tokens"]?.intValue ?? usage?["input_tokens"]?.intValue,
+            completionTokens: usage?["completion_tokens"]?.intValue ?? usage?["output_tokens"]?.intValue,
+            totalTokens: usage?["total_tokens"]?.intValue,
+            error: text("error"))
+    }
+}

@@ -1,0 +1,261 @@
+"""Run state shared by the fluxloop shim and the fluxloop-swift worker.
+
+Standard library only, Python 3.9+.
+
+The worker owns the runs: before it calls the agent it puts a `Run` into the
+context variable `current` (the value is a `(run, parent_observation_id)`
+tuple) and into the module global `active_run`. Decorated functions look the
+context variable up; when it is empty (no run, or a thread the context did not
+follow) they fall back to `active_run`, and when that is empty too they are
+transparent pass-throughs that record nothing.
+
+Observation records are built here in the exact shape FluxLoop 0.2.30 writes
+to observations.jsonl, and appended to the run in finish order (children
+before parents).
+"""
+
+import contextvars
+import dataclasses
+import os
+from collections.abc import Mapping
+from datetime import date, datetime, time as dtime, timezone
+from uuid import UUID
+
+# (run, parent_observation_id or None), or None outside a run.
+current = contextvars.ContextVar("fluxloop_swift_current", default=None)
+
+# The run in progress, for code that runs outside the run's context (threads
+# started with a plain threading.Thread or loop.run_in_executor). Set and
+# cleared by the worker.
+active_run = None
+
+# runner.stream_output_path split on dots; the worker sets it from its config.
+stream_output_path = ("update", "delta")
+
+_urandom = os.urandom
+_now = datetime.now
+_utc = timezone.utc
+
+
+def now_iso():
+    """`datetime.now(timezone.utc).isoformat()`, e.g. 2026-11-26T20:00:53.127238+00:00."""
+    return _now(_utc).isoformat()
+
+
+def new_id():
+    """A random (version 4) UUID string; cheaper than str(uuid.uuid4())."""
+    h = _urandom(16).hex()
+    return "%s-%s-4%s-%s%s-%s" % (
+        h[:8], h[8:12], h[13:16], "89ab"[int(h[16], 16) & 3], h[17:20], h[20:],
+    )
+
+
+class Run(object):
+    """One agent run (one worker request)."""
+
+    __slots__ = ("trace_id", "records", "has_final", "final", "has_root_agent", "root_agent")
+
+    def __init__(self, trace_id):
+        self.trace_id = trace_id
+        self.records = []
+        # Output selection (FluxLoop 0.2.30): the last finished observation named
+        # agent_final_response with an output, else the last finished agent
+        # observation without a parent that has an output.
+        self.has_final = False
+        self.final = None
+        self.has_root_agent = False
+        self.root_agent = None
+
+    def add(self, oid, typ, name, start, inp, output, error, metadata, model, parent):
+        """Append one finished observation. `output` None means no output key;
+        `error` None means no error key."""
+        rec = {
+            "id": oid,
+            "type": typ,
+            "name": name,
+            "start_time": start,
+            "end_time": _now(_utc).isoformat(),
+            "input": inp,
+        }
+        if output is not None:
+            rec["output"] = output
+            if name == "agent_final_response":
+                self.has_final = True
+                self.final = output
+            elif typ == "agent" and parent is None:
+                self.has_root_agent = True
+                self.root_agent = output
+        if error is not None:
+            rec["error"] = error
+        rec["level"] = "info"
+        rec["metadata"] = metadata
+        if model is not None:
+            rec["model"] = model
+        if parent is not None:
+            rec["parent_observation_id"] = parent
+        rec["trace_id"] = self.trace_id
+        self.records.append(rec)
+
+
+def lookup():
+    """(run, parent_id) for the caller, or None outside a run."""
+    cur = current.get()
+    if cur is not None:
+        return cur
+    run = active_run
+    if run is not None:
+        return (run, None)
+    return None
+
+
+def reset(token, previous):
+    """Reset the context variable; tolerate a token from another context."""
+    try:
+        current.reset(token)
+    except ValueError:
+        current.set(previous)
+
+
+# ---------------------------------------------------------------------------
+# Serialisation: turn any value into something json.dumps accepts.
+# ---------------------------------------------------------------------------
+
+_MAX_DEPTH = 64
+
+
+def serialize(value, _depth=0):
+    """A JSON-compatible copy of `value`.
+
+    str/int/float/bool/None as is; dict → dict (non-scalar keys become str);
+    list/tuple → list; set/frozenset → list (sorted when possible); pydantic
+    `model_dump()` (v2) / `.dict()` (v1); dataclasses `asdict`; UUID → str;
+    datetime/date/time → isoformat(); any other Mapping → dict; else str(obj).
+    """
+    t = type(value)
+    if t is str or t is int or t is float or t is bool or value is None:
+        return value
+    if _depth > _MAX_DEPTH:
+        return _safe_str(value)
+    d = _depth + 1
+    if t is dict or isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            tk = type(k)
+            if not (tk is str or tk is int or tk is float or tk is bool or k is None):
+                k = _safe_str(k)
+            out[k] = serialize(v, d)
+        return out
+    if t is list or t is tuple or isinstance(value, (list, tuple)):
+        return [serialize(v, d) for v in value]
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, (set, frozenset)):
+        items = [serialize(v, d) for v in value]
+        try:
+            items.sort()
+        except TypeError:
+            pass
+        return items
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, (datetime, date, dtime)):
+        return value.isoformat()
+    if not isinstance(value, type):
+        dump = getattr(value, "model_dump", None)
+        if dump is not None and callable(dump):
+            try:
+                return serialize(dump(), d)
+            except Exception:
+                pass
+        if hasattr(value, "__fields__"):
+            as_dict = getattr(value, "dict", None)
+            if as_dict is not None and callable(as_dict):
+                try:
+                    return serialize(as_dict(), d)
+                except Exception:
+                    pass
+        if dataclasses.is_dataclass(value):
+            try:
+                return serialize(dataclasses.asdict(value), d)
+            except Exception:
+                try:
+                    return {f.name: serialize(getattr(value, f.name, None), d)
+                            for f in dataclasses.fields(value)}
+                except Exception:
+                    pass
+        if isinstance(value, Mapping):
+            try:
+                return serialize(dict(value), _depth)
+            except Exception:
+                pass
+    return _safe_str(value)
+
+
+def _safe_str(value):
+    try:
+        return str(value)
+    except Exception:
+        return "<%s>" % type(value).__name__
+
+
+# ---------------------------------------------------------------------------
+# Streaming: join generator chunks into text.
+# ---------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def _field(obj, key):
+    if isinstance(obj, Mapping):
+        try:
+            return obj[key]
+        except Exception:
+            return _MISSING
+    try:
+        return getattr(obj, key)
+    except Exception:
+        return _MISSING
+
+
+def chunk_text(chunk, path=None):
+    """The text a stream chunk carries, or None.
+
+    A str chunk as is; otherwise the value at `path` (runner.stream_output_path,
+    default update.delta) looked up by key or attribute, else a `delta` or
+    `text` field; only str values count.
+    """
+    if type(chunk) is str or isinstance(chunk, str):
+        return chunk
+    if chunk is None:
+        return None
+    if path is None:
+        path = stream_output_path
+    value = chunk
+    for key in path:
+        value = _field(value, key)
+        if value is _MISSING or value is None:
+            break
+    else:
+        if isinstance(value, str):
+            return value
+    for key in ("delta", "text"):
+        value = _field(chunk, key)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def join_chunks(chunks, path=None):
+    """(joined text, whether any chunk carried text)."""
+    parts = []
+    for chunk in chunks:
+        text = chunk_text(chunk, path)
+        if text is not None:
+            parts.append(text)
+    return "".join(parts), bool(parts)

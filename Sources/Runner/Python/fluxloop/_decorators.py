@@ -1,0 +1,458 @@
+"""The FluxLoop decorators (agent, tool, prompt, trace) and instrument().
+
+Standard library only, Python 3.9+.
+
+Each decorator returns a wrapper of the same kind as the function (plain,
+coroutine, generator or async generator function), so `inspect` and
+frameworks see what they saw before. Outside a worker run the wrappers call
+straight through and record nothing.
+
+Observation records follow FluxLoop 0.2.30 (see _context.Run.add): the input
+is the call's bound arguments with defaults applied (as FluxLoop's
+`sig.bind(...); bound.apply_defaults()`), without a leading `self`/`cls`; the
+output is the serialised return value; on failure `error` is str(exc) and the
+metadata gets `error_type` and `traceback`.
+
+Generators: the observation starts at the first iteration and ends when the
+iteration ends (exhausted, failed or closed early). Its output is the chunks
+joined into text by the stream rules (a str chunk as is, else
+runner.stream_output_path / `delta` / `text`), or, when no chunk carried text,
+the list of serialised chunks.
+"""
+
+import functools
+import inspect
+import traceback
+
+from . import _context
+from ._context import current, new_id, now_iso, serialize, join_chunks, reset
+
+_POS_OR_KW = inspect.Parameter.POSITIONAL_OR_KEYWORD
+_KW_ONLY = inspect.Parameter.KEYWORD_ONLY
+_EMPTY = inspect.Parameter.empty
+
+
+def _simple_str(value):
+    return type(value) is str
+
+
+# ---------------------------------------------------------------------------
+# Argument capture
+# ---------------------------------------------------------------------------
+
+def _make_binder(func):
+    """A function (args, kwargs) -> dict of serialised bound arguments.
+
+    The signature is analysed once; calls that only use plain parameters take
+    a fast path without inspect.
+    """
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        sig = None
+
+    def fallback(args, kwargs):
+        out = {}
+        if args:
+            out["args"] = serialize(list(args))
+        if kwargs:
+            out["kwargs"] = serialize(kwargs)
+        return out
+
+    if sig is None:
+        return fallback
+
+    params = list(sig.parameters.values())
+    skip = None
+    if params and params[0].name in ("self", "cls") and params[0].kind in (
+            inspect.Parameter.POSITIONAL_ONLY, _POS_OR_KW):
+        skip = params[0].name
+
+    def slow(args, kwargs):
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError:
+            return fallback(args, kwargs)
+        bound.apply_defaults()
+        out = {}
+        for key, value in bound.arguments.items():
+            if key != skip:
+                out[key] = serialize(value)
+        return out
+
+    if any(p.kind not in (_POS_OR_KW, _KW_ONLY) for p in params):
+        return slow
+
+    names = tuple(p.name for p in params)
+    positional = sum(1 for p in params if p.kind is _POS_OR_KW)
+    defaults = {p.name: p.default for p in params if p.default is not _EMPTY}
+    nameset = frozenset(names)
+    total = len(names)
+
+    def fast(args, kwargs):
+        n = len(args)
+        if n > positional:
+            return slow(args, kwargs)
+        if kwargs and not (kwargs.keys() <= nameset):
+            return slow(args, kwargs)
+        out = {}
+        i = 0
+        for name in names:
+            if i < n:
+                if kwargs and name in kwargs:
+                    return slow(args, kwargs)  # given twice: let bind decide
+                value = args[i]
+            elif kwargs and name in kwargs:
+                value = kwargs[name]
+            elif name in defaults:
+                value = defaults[name]
+            else:
+                return slow(args, kwargs)  # missing argument
+            i += 1
+            if name != skip:
+                t = type(value)
+                out[name] = value if (t is str or t is int or value is None) else serialize(value)
+        return out
+
+    if total == 0:
+        return lambda args, kwargs: {} if not args and not kwargs else slow(args, kwargs)
+    return fast
+
+
+# ---------------------------------------------------------------------------
+# Wrappers
+# ---------------------------------------------------------------------------
+
+def _error_metadata(metadata, exc):
+    md = dict(metadata)
+    md["error_type"] = type(exc).__name__
+    md["traceback"] = traceback.format_exc()
+    return md
+
+
+def _exc_text(exc):
+    try:
+        return str(exc)
+    except Exception:
+        return "<%s>" % type(exc).__name__
+
+
+def _generator_output(chunks):
+    text, any_text = join_chunks(chunks)
+    if any_text:
+        return text
+    return serialize(chunks)
+
+
+def _wrap(func, typ, name, metadata, model, capture_input, capture_output):
+    """Return the instrumented wrapper for `func`."""
+    if name is None:
+        name = getattr(func, "__name__", None) or type(func).__name__
+    metadata = dict(metadata) if metadata else {}
+    binder_box = []  # the binder, made on first recorded call
+
+    def bind(args, kwargs):
+        if not capture_input:
+            return {}
+        if binder_box:
+            binder = binder_box[0]
+        else:
+            binder = _make_binder(func)
+            binder_box.append(binder)
+        try:
+            return binder(args, kwargs)
+        except Exception:
+            return {}
+
+    def out(value):
+        if not capture_output:
+            return None
+        try:
+            return serialize(value)
+        except Exception:
+            return None
+
+    lookup = _context.lookup
+
+    if inspect.isasyncgenfunction(func):
+        @functools.wraps(func)
+        async def asyncgen_wrapper(*args, **kwargs):
+            cur = lookup()
+            gen = func(*args, **kwargs)
+            if cur is None:
+                run = None
+            else:
+                run, parent = cur
+                oid = new_id()
+                start = now_iso()
+                inp = bind(args, kwargs)
+                child = (run, oid)
+                chunks = []
+            send = None
+            thrown = None
+            try:
+                while True:
+                    if run is not None:
+                        prev = current.get()
+                        token = current.set(child)
+                    try:
+                        if thrown is not None:
+                            exc, thrown = thrown, None
+                            chunk = await gen.athrow(exc)
+                        else:
+                            chunk = await gen.asend(send)
+                    except StopAsyncIteration:
+                        break
+                    finally:
+                        if run is not None:
+                            reset(token, prev)
+                    if run is not None:
+                        chunks.append(chunk)
+                    try:
+                        send = yield chunk
+                    except GeneratorExit:
+                        raise
+                    except BaseException as exc:  # thrown in by the consumer: forward it
+                        thrown = exc
+                        send = None
+            except GeneratorExit:
+                try:
+                    await gen.aclose()
+                finally:
+                    if run is not None:
+                        run.add(oid, typ, name, start, inp, out(_generator_output(chunks)),
+                                None, metadata, model, parent)
+                raise
+            except BaseException as exc:
+                if run is not None:
+                    run.add(oid, typ, name, start, inp, None, _exc_text(exc),
+                            _error_metadata(metadata, exc), model, parent)
+                raise
+            if run is not None:
+                run.add(oid, typ, name, start, inp, out(_generator_output(chunks)),
+                        None, metadata, model, parent)
+        return asyncgen_wrapper
+
+    if inspect.isgeneratorfunction(func):
+        @functools.wraps(func)
+        def gen_wrapper(*args, **kwargs):
+            cur = lookup()
+            if cur is None:
+                return (yield from func(*args, **kwargs))
+            run, parent = cur
+            oid = new_id()
+            start = now_iso()
+            inp = bind(args, kwargs)
+            child = (run, oid)
+            chunks = []
+            gen = func(*args, **kwargs)
+            send = None
+            thrown = None
+            result = None
+            try:
+                while True:
+                    prev = current.get()
+                    token = current.set(child)
+                    try:
+                        if thrown is not None:
+                            exc, thrown = thrown, None
+                            chunk = gen.throw(exc)
+                        else:
+                            chunk = gen.send(send)
+                    except StopIteration as stop:
+                        result = stop.value
+                        break
+                    finally:
+                        reset(token, prev)
+                    chunks.append(chunk)
+                    try:
+                        send = yield chunk
+                    except GeneratorExit:
+                        raise
+                    except BaseException as exc:
+                        thrown = exc
+                        send = None
+            except GeneratorExit:
+                try:
+                    gen.close()
+                finally:
+                    run.add(oid, typ, name, start, inp, out(_generator_output(chunks)),
+                            None, metadata, model, parent)
+                raise
+            except BaseException as exc:
+                run.add(oid, typ, name, start, inp, None, _exc_text(exc),
+                        _error_metadata(metadata, exc), model, parent)
+                raise
+            run.add(oid, typ, name, start, inp, out(_generator_output(chunks)),
+                    None, metadata, model, parent)
+            return result
+        return gen_wrapper
+
+    if inspect.iscoroutinefunction(func):
+        @functools.wraps(func)
+        async def async_wrapper(*args, **kwargs):
+            prev = current.get()
+            cur = prev if prev is not None else lookup()
+            if cur is None:
+                return await func(*args, **kwargs)
+            run, parent = cur
+            oid = new_id()
+            start = now_iso()
+            inp = bind(args, kwargs)
+            token = current.set((run, oid))
+            try:
+                result = await func(*args, **kwargs)
+            except BaseException as exc:
+                reset(token, prev)
+                run.add(oid, typ, name, start, inp, None, _exc_text(exc),
+                        _error_metadata(metadata, exc), model, parent)
+                raise
+            reset(token, prev)
+            run.add(oid, typ, name, start, inp, out(result), None, metadata, model, parent)
+            return result
+        return async_wrapper
+
+    @functools.wraps(func)
+    def sync_wrapper(*args, **kwargs):
+        prev = current.get()
+        cur = prev if prev is not None else lookup()
+        if cur is None:
+            return func(*args, **kwargs)
+        run, parent = cur
+        oid = new_id()
+        start = now_iso()
+        inp = bind(args, kwargs)
+        token = current.set((run, oid))
+        try:
+            result = func(*args, **kwargs)
+        except BaseException as exc:
+            reset(token, prev)
+            run.add(oid, typ, name, start, inp, None, _exc_text(exc),
+                    _error_metadata(metadata, exc), model, parent)
+            raise
+        reset(token, prev)
+        run.add(oid, typ, name, start, inp, out(result), None, metadata, model, parent)
+        return result
+    return sync_wrapper
+
+
+def _decorator(name, typ, metadata, model, capture_input, capture_output):
+    """Support both @deco and @deco(...): `name` may be the function itself."""
+    def decorate(func, name=name):
+        if isinstance(func, (staticmethod, classmethod)):
+            return type(func)(_wrap(func.__func__, typ, name, metadata, model,
+                                    capture_input, capture_output))
+        return _wrap(func, typ, name, metadata, model, capture_input, capture_output)
+
+    if isinstance(name, (staticmethod, classmethod)) or (
+            callable(name) and not isinstance(name, str)):
+        return decorate(name, None)
+    return decorate
+
+
+def agent(name=None, metadata=None, capture_input=True, capture_output=True, **_ignored):
+    """Decorator for agent entry points: an observation of type "agent"."""
+    return _decorator(name, "agent", metadata, None, capture_input, capture_output)
+
+
+def tool(name=None, description=None, metadata=None, capture_input=True,
+         capture_output=True, **_ignored):
+    """Decorator for tools: type "tool", metadata {"description": ...}."""
+    md = dict(metadata) if metadata else {}
+    if description:
+        md["description"] = description
+    return _decorator(name, "tool", md, None, capture_input, capture_output)
+
+
+def prompt(name=None, model=None, capture_tokens=True, metadata=None, capture_input=True,
+           capture_output=True, **_ignored):
+    """Decorator for LLM calls: type "generation", `model` recorded."""
+    return _decorator(name, "generation", metadata, model, capture_input, capture_output)
+
+
+def trace(name=None, observation_type="span", metadata=None, capture_input=True,
+          capture_output=True, **_ignored):
+    """General decorator: type "span" unless observation_type says otherwise."""
+    typ = getattr(observation_type, "value", observation_type) or "span"
+    return _decorator(name, str(typ).lower(), metadata, None, capture_input, capture_output)
+
+
+# ---------------------------------------------------------------------------
+# instrument()
+# ---------------------------------------------------------------------------
+
+class instrument(object):
+    """`with fluxloop.instrument(name):` / `async with ...:` records a "span".
+
+    The block's observation has input {} unless `input=` is given, and an
+    output only if the block calls `.set_output(value)`. Decorated calls
+    inside the block become its children. Outside a run it does nothing.
+    The handle also offers FluxLoop's add_metadata / add_tag / set_user.
+    """
+
+    def __init__(self, name="instrument", session_id=None, user_id=None, metadata=None,
+                 tags=None, trace_id=None, input=None, observation_type="span", **_ignored):
+        self.name = name
+        self.metadata = dict(metadata) if metadata else {}
+        self.input = input
+        self.type = str(getattr(observation_type, "value", observation_type) or "span").lower()
+        self.output = None
+        self.trace = None
+        self._run = None
+        self._token = None
+
+    def set_output(self, value):
+        self.output = value
+
+    def add_metadata(self, key, value):
+        self.metadata[key] = value
+
+    def add_tag(self, tag):
+        tags = self.metadata.setdefault("tags", [])
+        if tag not in tags:
+            tags.append(tag)
+
+    def set_user(self, user_id):
+        self.metadata["user_id"] = user_id
+
+    def is_enabled(self):
+        return self._run is not None
+
+    def __enter__(self):
+        cur = _context.lookup()
+        if cur is None:
+            return self
+        self._run, self._parent = cur
+        self._prev = current.get()
+        self._id = new_id()
+        self._start = now_iso()
+        self._input = serialize(self.input) if self.input is not None else {}
+        self._token = current.set((self._run, self._id))
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        run = self._run
+        if run is None:
+            return False
+        self._run = None
+        reset(self._token, self._prev)
+        md = serialize(self.metadata)
+        error = None
+        if exc is not None and not isinstance(exc, GeneratorExit):
+            error = _exc_text(exc)
+            md["error_type"] = exc_type.__name__
+            md["traceback"] = "".join(traceback.format_exception(exc_type, exc, tb))
+        output = serialize(self.output) if (self.output is not None and error is None) else None
+        run.add(self._id, self.type, self.name, self._start, self._input, output, error, md,
+                None, self._parent)
+        return False
+
+    def __call__(self, func):
+        """Used as a decorator, instrument(name) traces the function like trace(name)."""
+        return _wrap(func, self.type, self.name, self.metadata, None, True, True)
+
+    async def __aenter__(self):
+        return self.__enter__()
+
+    async def __aexit__(self, exc_type, exc, tb):
+        return self.__exit__(exc_type, exc, tb)
