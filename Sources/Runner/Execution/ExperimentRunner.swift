@@ -81,22 +81,27 @@ public enum ExperimentRunner {
         let progress = ProgressReporter(console: console, total: prepared.plan.total)
         progress.started(name: config.name)
         let dispatcher = RunDispatcher(runs: prepared.plan.runs, delay: config.runDelaySeconds)
-        let monitor = InterruptMonitor { Task { await dispatcher.stop() } }
+        let monitor = InterruptMonitor { dispatcher.stop() }
         defer { monitor.cancel() }
 
+        let results = ResultQueue()
+        let saving = Task { await writer.drain(results, experimentID: experimentID, progress: progress) }
         var fatalError: Error?
         await withTaskGroup(of: Error?.self) { group in
             for worker in workers {
                 group.addTask {
-                    var loop = WorkerLoop(worker: worker, launch: launch, dispatcher: dispatcher, writer: writer,
-                                          experimentID: experimentID, progress: progress)
+                    var loop = WorkerLoop(worker: worker, launch: launch, dispatcher: dispatcher, results: results)
                     return await loop.run()
                 }
             }
             for await error in group where error != nil && fatalError == nil {
                 fatalError = error
-                await dispatcher.stop()
+                dispatcher.stop()
             }
+        }
+        results.close()
+        if let error = await saving.value {
+            fatalError = fatalError ?? RunError.storage("a result could not be saved: \(error)")
         }
         progress.finished()
 
@@ -120,8 +125,10 @@ public enum ExperimentRunner {
 }
 
 /// Hands out planned runs to workers in plan order, spacing starts by `run_delay_seconds`.
-actor RunDispatcher {
+/// A lock rather than an actor: taking the next run is on every run's critical path.
+final class RunDispatcher: @unchecked Sendable {
     private let runs: [PlannedRun]
+    private let lock = NSLock()
     private var next = 0
     private var stopped = false
     private let delay: Double
@@ -133,72 +140,107 @@ actor RunDispatcher {
     }
 
     func take() async -> PlannedRun? {
-        guard !stopped, next < runs.count else { return nil }
-        let run = runs[next]
-        next += 1
-        if delay > 0 {
-            let now = ContinuousClock.now
-            // Reserve this run's start slot before sleeping, so concurrent workers queue behind it.
-            let start = lastStart.map { max(now, $0.advanced(by: .seconds(delay))) } ?? now
-            lastStart = start
-            if start > now { try? await Task.sleep(until: start, clock: .continuous) }
-            if stopped { return nil }
+        guard let (run, start) = reserve() else { return nil }
+        if let start {
+            try? await Task.sleep(until: start, clock: .continuous)
+            if isStopped { return nil }
         }
         return run
     }
 
-    func stop() { stopped = true }
+    /// The next run and, with a run delay, the moment it may start (reserved now, so workers queue behind it).
+    private func reserve() -> (PlannedRun, ContinuousClock.Instant?)? {
+        lock.withLock {
+            guard !stopped, next < runs.count else { return nil }
+            let run = runs[next]
+            next += 1
+            guard delay > 0 else { return (run, nil) }
+            let now = ContinuousClock.now
+            let slot = lastStart.map { max(now, $0.advanced(by: .seconds(delay))) } ?? now
+            lastStart = slot
+            return (run, slot > now ? slot : nil)
+        }
+    }
+
+    var isStopped: Bool { lock.withLock { stopped } }
+
+    func stop() { lock.withLock { stopped = true } }
 }
 
-/// One worker's share of the experiment: take a run, call the agent, commit the result.
+/// One worker's share of the experiment: take runs, call the agent, hand each result to the writer.
+/// Two requests are kept in flight, so the agent never waits while fluxloop records the previous run;
+/// the worker answers in order, and a worker that dies was busy with the oldest one.
 struct WorkerLoop {
     var worker: AgentWorker
     let launch: WorkerLaunch
     let dispatcher: RunDispatcher
-    let writer: StoreWriter
-    let experimentID: String
-    let progress: ProgressReporter
+    let results: ResultQueue
+    static let depth = 2
 
-    /// Returns the error that stopped it early (a result that could not be saved, a worker that cannot restart).
+    private struct InFlight {
+        let run: PlannedRun
+        let traceID: String
+        var requestID: String
+        var startedAt: String
+        var sent: ContinuousClock.Instant
+    }
+
+    private var inFlight: [InFlight] = []
+
+    init(worker: AgentWorker, launch: WorkerLaunch, dispatcher: RunDispatcher, results: ResultQueue) {
+        self.worker = worker
+        self.launch = launch
+        self.dispatcher = dispatcher
+        self.results = results
+    }
+
+    /// Returns the error that stopped it early (a worker that cannot be restarted).
     mutating func run() async -> Error? {
         defer { worker.stop() }
-        while let run = await dispatcher.take() {
-            let (trace, workerDied) = await execute(run)
-            do {
-                try await writer.append(trace, experimentID: experimentID)
-            } catch {
-                return RunError.storage("a result could not be saved: \(error)")
+        var queued: [PlannedRun] = []
+        while true {
+            while inFlight.count < Self.depth {
+                guard let run = queued.isEmpty ? await dispatcher.take() : queued.removeFirst() else { break }
+                send(run)
             }
-            progress.runFinished(success: trace.success)
-            if workerDied {
+            guard !inFlight.isEmpty else { return nil }
+            let head = inFlight.removeFirst()
+            var response: JSON?
+            var failure: TraceBuilder.Failure?
+            var stderrText = ""
+            do {
+                let reply = try await worker.receive(head.requestID)
+                response = reply.response
+                stderrText = reply.stderr
+            } catch let error as WorkerError {
+                failure = TraceBuilder.Failure(type: "WorkerCrashed", message: error.description, traceback: nil)
+                if case let .exited(_, stderr) = error { stderrText = stderr }
+            } catch {
+                failure = TraceBuilder.Failure(type: "WorkerError", message: "\(error)", traceback: nil)
+            }
+            let now = ContinuousClock.now
+            let elapsed = now - head.sent
+            let wallMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            // The next request's clock starts when the worker turns to it.
+            if !inFlight.isEmpty { inFlight[0].sent = now; inFlight[0].startedAt = Timestamp.now() }
+            results.push(TraceBuilder.trace(for: head.run, traceID: head.traceID, response: response, failure: failure,
+                                          workerStderr: stderrText, startedAt: head.startedAt, endedAt: Timestamp.now(),
+                                          wallMs: wallMs))
+            if failure != nil {
+                // Requests queued behind the failed one never started: they go to the fresh worker.
+                queued = inFlight.map(\.run) + queued
+                inFlight.removeAll()
                 do { try await replaceWorker() } catch { return error }
             }
         }
-        return nil
     }
 
-    private mutating func execute(_ run: PlannedRun) async -> (TraceRecord, workerDied: Bool) {
+    private mutating func send(_ run: PlannedRun) {
         let traceID = UUID().uuidString.lowercased()
-        let startedAt = Timestamp.now()
-        let clock = ContinuousClock.now
-        var response: JSON?
-        var failure: TraceBuilder.Failure?
-        var stderrText = ""
-        do {
-            let reply = try await worker.call(TraceBuilder.request(for: run, traceID: traceID))
-            response = reply.response
-            stderrText = reply.stderr
-        } catch let error as WorkerError {
-            failure = TraceBuilder.Failure(type: "WorkerCrashed", message: error.description, traceback: nil)
-            if case let .exited(_, stderr) = error { stderrText = stderr }
-        } catch {
-            failure = TraceBuilder.Failure(type: "WorkerError", message: "\(error)", traceback: nil)
-        }
-        let elapsed = ContinuousClock.now - clock
-        let wallMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let trace = TraceBuilder.trace(for: run, traceID: traceID, response: response, failure: failure,
-                                       workerStderr: stderrText, startedAt: startedAt, endedAt: Timestamp.now(), wallMs: wallMs)
-        return (trace, failure != nil)
+        let request = TraceBuilder.request(for: run, traceID: traceID)
+        let requestID = (try? worker.send(request)) ?? "unsent"
+        inFlight.append(InFlight(run: run, traceID: traceID, requestID: requestID, startedAt: Timestamp.now(),
+                                 sent: ContinuousClock.now))
     }
 
     /// A dead worker is replaced, so that one crashing run costs only itself.

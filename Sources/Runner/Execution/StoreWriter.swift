@@ -18,6 +18,22 @@ actor StoreWriter {
         try store.appendTrace(trace, experimentID: experimentID)
     }
 
+    /// Commits finished runs from `queue` until it is closed. Whatever arrived while the previous commit was
+    /// being written goes into the next transaction together (group commit), so a run waits at most one
+    /// commit before it is durable, and a fast agent is not held back by one commit per run.
+    /// Returns the first error; runs after it are not saved.
+    func drain(_ queue: ResultQueue, experimentID: String, progress: ProgressReporter) async -> Error? {
+        while let batch = await queue.next() {
+            do {
+                try store.appendTraces(batch, experimentID: experimentID)
+            } catch {
+                return error
+            }
+            for trace in batch { progress.runFinished(success: trace.success) }
+        }
+        return nil
+    }
+
     func finish(experimentID: String, status: ExperimentStatus) throws {
         try store.finishExperiment(id: experimentID, status: status)
     }
@@ -29,5 +45,53 @@ actor StoreWriter {
     func summary(experimentID: String) throws -> JSON? {
         try store.database.scalarText("SELECT json FROM experiment_summary WHERE experiment_id = ?", [experimentID])
             .map { try JSON.parse($0) }
+    }
+}
+
+/// Finished runs on their way from the workers to the writer.
+final class ResultQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [TraceRecord] = []
+    private var closed = false
+    private var waiter: CheckedContinuation<[TraceRecord]?, Never>?
+
+    func push(_ trace: TraceRecord) {
+        lock.lock()
+        if let waiter {
+            self.waiter = nil
+            lock.unlock()
+            waiter.resume(returning: [trace])
+            return
+        }
+        pending.append(trace)
+        lock.unlock()
+    }
+
+    /// Everything queued so far (waiting for at least one run), or nil once closed and empty.
+    func next() async -> [TraceRecord]? {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if !pending.isEmpty {
+                let batch = pending
+                pending.removeAll(keepingCapacity: true)
+                lock.unlock()
+                continuation.resume(returning: batch)
+            } else if closed {
+                lock.unlock()
+                continuation.resume(returning: nil)
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
+    }
+
+    func close() {
+        lock.lock()
+        closed = true
+        let waiter = self.waiter
+        self.waiter = nil
+        lock.unlock()
+        waiter?.resume(returning: nil)
     }
 }

@@ -86,18 +86,28 @@ final class AgentWorker: @unchecked Sendable {
 
     var pid: Int32 { process.pid }
 
-    /// Sends one request and waits for its response. The request gets an `id`; the response must echo it.
+    /// Sends one request and waits for its response.
     func call(_ request: JSON) async throws -> (response: JSON, stderr: String) {
+        let id = try send(request)
+        return try await receive(id)
+    }
+
+    /// Writes one request line and returns its id. Requests may be pipelined: the worker answers them in order.
+    func send(_ request: JSON) throws -> String {
         counter += 1
         let id = "r\(counter)"
         var line = Array(request.setting("id", .string(id)).text.utf8)
         line.append(0x0A)
-        _ = stderr.take() // what came before this run belongs to no run
         do {
             try process.write(line)
         } catch {
-            throw await died()
+            throw WorkerError.exited(process.exitStatus ?? .exited(-1), stderr: "")
         }
+        return id
+    }
+
+    /// Waits for the response to request `id`, with what the worker wrote to stderr meanwhile.
+    func receive(_ id: String) async throws -> (response: JSON, stderr: String) {
         while true {
             guard let reply = await lines.next() else { throw await died() }
             if reply.isEmpty { continue }
