@@ -63,7 +63,7 @@ public final class Database {
         // In WAL mode NORMAL is durable against application crashes; only power loss can drop the last commits.
         try execute("PRAGMA synchronous = NORMAL")
         // A larger page cache keeps the index pages of a growing experiment in memory while runs are appended.
-        try execute("PRAGMA cache_size = -65536")
+        try execute("PRAGMA cache_size = -16384")
         // Checkpoint less often: a checkpoint rewrites every page the log touched, however often.
         try execute("PRAGMA wal_autocheckpoint = 8192")
     }
