@@ -130,6 +130,13 @@ public final class ExperimentStore {
         }
     }
 
+    /// Marks an experiment as running again (a resume), clearing its completion time.
+    public func reopenExperiment(id: String) throws {
+        try database.transaction {
+            try database.prepare("UPDATE experiments SET status = 'running', completed_at = NULL WHERE id = ?").execute(id)
+        }
+    }
+
     /// Removes an experiment and everything recorded for it.
     public func deleteExperiment(id: String) throws {
         try database.transaction {
@@ -207,6 +214,27 @@ public final class ExperimentStore {
             }
         }
         return result
+    }
+
+    /// What identifies each recorded run, for matching it against a plan again.
+    public struct RecordedRun: Sendable, Equatable {
+        public var runIndex: Int
+        public var iteration: Int
+        public var inputIndex: Int
+        public var persona: String?
+        public var input: String
+        public var success: Bool
+    }
+
+    /// The recorded runs of an experiment, in plan order, without their outputs.
+    public func recordedRuns(experimentID: String) throws -> [RecordedRun] {
+        try database.prepare("""
+            SELECT run_index, iteration, input_index, persona, input, success FROM traces
+            WHERE experiment_id = ? ORDER BY run_index
+            """).map([experimentID]) {
+                RecordedRun(runIndex: $0.int(0), iteration: $0.int(1), inputIndex: $0.int(2), persona: $0.optionalText(3),
+                            input: $0.text(4), success: $0.bool(5))
+            }
     }
 
     /// Plan positions that already have a recorded result.

@@ -14,7 +14,7 @@ struct Fluxloop: AsyncParsableCommand {
     /// Parses and runs like ArgumentParser's own `main`, but usage errors exit with 2, as documented.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(RunExperiment.fillingBareResume(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

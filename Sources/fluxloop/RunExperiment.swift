@@ -69,6 +69,20 @@ struct RunExperiment: AsyncParsableCommand {
     @Option(help: "SQLite database file (default: $FLUXLOOP_DB, else <output-dir>/fluxloop.db).")
     var db: String?
 
+    @Option(help: "Seconds one run may take before its worker is stopped (default: runner.timeout_seconds, else 300).")
+    var timeout: Double?
+
+    @Option(help: "Extra attempts for a run whose agent raised or timed out (default: runner.max_retries if set, else 0).")
+    var maxRetries: Int?
+
+    @Option(help: ArgumentHelp(
+        "Continue an interrupted experiment: run the planned runs that have no result (default: the latest one).",
+        valueName: "experiment"))
+    var resume: String?
+
+    @Option(help: ArgumentHelp("Start a new experiment made of the runs that failed in EXPERIMENT.", valueName: "experiment"))
+    var rerunFailed: String?
+
     @Flag(help: "Print the plan and exit without running or writing anything.")
     var dryRun = false
 
@@ -77,6 +91,21 @@ struct RunExperiment: AsyncParsableCommand {
 
     @Flag(inversion: .prefixedNo, help: .hidden)
     var display = true
+
+    /// What a bare `--resume` stands for.
+    static let latest = "latest"
+
+    /// `--resume` may be given without a value; ArgumentParser options always take one, so supply it.
+    static func fillingBareResume(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            result.append(argument)
+            if argument == "--resume" && (index + 1 == arguments.count || arguments[index + 1].hasPrefix("-")) {
+                result.append(latest)
+            }
+        }
+        return result
+    }
 
     enum ToolApproval: EnumerableFlag {
         case autoApproveTools, manualApproveTools
@@ -97,6 +126,15 @@ struct RunExperiment: AsyncParsableCommand {
         }
         if let supervisorProvider, !["openai", "anthropic", "mock"].contains(supervisorProvider.lowercased()) {
             throw ValidationError("--supervisor-provider must be openai, anthropic or mock (got \(supervisorProvider)).")
+        }
+        if let timeout, !(timeout > 0) {
+            throw ValidationError("--timeout must be a number of seconds above 0 (got \(timeout)).")
+        }
+        if let maxRetries, maxRetries < 0 {
+            throw ValidationError("--max-retries must be 0 or more (got \(maxRetries)).")
+        }
+        if resume != nil && rerunFailed != nil {
+            throw ValidationError("--resume and --rerun-failed cannot be combined.")
         }
         if let personas, personas.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--personas needs at least one persona name, e.g. --personas novice_user,expert_user.")
@@ -122,11 +160,21 @@ struct RunExperiment: AsyncParsableCommand {
         overrides.supervisorTemperature = supervisorTemperature
         overrides.supervisorAPIKey = supervisorApiKey
         overrides.parallel = parallel
+        overrides.timeoutSeconds = timeout
+        overrides.maxRetries = maxRetries
+        let mode: RunOptions.Mode
+        if let resume {
+            mode = .resume(resume == Self.latest ? nil : resume)
+        } else if let rerunFailed {
+            mode = .rerunFailed(rerunFailed)
+        } else {
+            mode = .new
+        }
 
         let options = RunOptions(
             overrides: overrides,
             currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-            databasePath: db, dryRun: dryRun, assumeYes: yes)
+            databasePath: db, dryRun: dryRun, assumeYes: yes, mode: mode)
         let code = await ExperimentRunner.run(options, console: Console())
         if code != 0 { throw ExitCode(code) }
     }

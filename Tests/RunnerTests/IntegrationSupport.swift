@@ -83,6 +83,13 @@ final class TestProject {
 
     /// Runs `fluxloop` in the project folder with standard input from /dev/null.
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ToolResult {
+        let (process, finish) = try start(arguments, environment: environment)
+        process.waitUntilExit()
+        return finish()
+    }
+
+    /// Starts `fluxloop` without waiting; `finish` collects its output once it has exited.
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, () -> ToolResult) {
         let process = Process()
         process.executableURL = try Repo.fluxloop
         process.arguments = arguments
@@ -99,10 +106,11 @@ final class TestProject {
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        return ToolResult(status: process.terminationStatus,
-                          stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                          stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return (process, {
+            ToolResult(status: process.terminationStatus,
+                       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        })
     }
 
     /// The experiment folders written so far.

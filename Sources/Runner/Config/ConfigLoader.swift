@@ -101,7 +101,8 @@ public enum ConfigLoader {
         let outputDirectory = Paths.resolve(normalized["output_directory"]?.stringValue ?? "experiments", against: projectDirectory)
 
         let runnerJSON = normalized["runner"] ?? .object([])
-        let runner = makeRunner(runnerJSON, projectDirectory: projectDirectory)
+        var runner = makeRunner(runnerJSON, projectDirectory: projectDirectory)
+        runner.retriesRequested = tree["runner"]?["max_retries"].map { !$0.isNull } ?? false
         let multiTurn = normalized["multi_turn"].map(makeMultiTurn) ?? MultiTurnConfig.defaults
 
         // Environment: root .env, then the project's .env on top, then runner.environment_vars.

@@ -109,6 +109,9 @@ public struct RunnerConfig: Sendable {
     public var streamOutputPath: String?
     public var timeoutSeconds: Double?
     public var maxRetries: Int
+    /// True when the project or `--max-retries` asked for retries. FluxLoop's default of 3 is only shown
+    /// in the snapshot: FluxLoop 0.2.30 never retried, so existing projects keep one attempt per run.
+    public var retriesRequested: Bool = false
     public var retryDelay: Double
     public var environmentVars: [String: String]
     /// runner.setup_commands (kept for the snapshot and later use).

@@ -2,6 +2,26 @@ import Foundation
 import Store
 
 extension WorkerLaunch {
+    /// The worker for the project's agent: `runner.command` when set (any language), else the Python target.
+    static func agent(for project: LoadedProject) throws -> WorkerLaunch {
+        guard let argv = project.config.runner.command else { return try python(for: project) }
+        guard let program = argv.first, !program.isEmpty else {
+            throw WorkerError.startFailed("runner.command is empty: give the program and its arguments, e.g. [\"node\", \"agent.js\"]")
+        }
+        let directory = project.config.runner.workingDirectory
+        // A relative program path means a file of the project, not something on PATH.
+        let executable = program.contains("/") && !program.hasPrefix("/")
+            ? directory.appending(path: program).standardizedFileURL.path(percentEncoded: false) : program
+        return WorkerLaunch(executable: executable, arguments: Array(argv.dropFirst()),
+                            environment: agentEnvironment(project.config),
+                            directory: directory.path(percentEncoded: false), expectsReadyLine: false)
+    }
+
+    /// How the agent is started, for messages.
+    var summary: String {
+        expectsReadyLine ? "Python worker via \(executable)" : "runner.command \(([executable] + arguments).joined(separator: " "))"
+    }
+
     /// How to start the project's Python agent: the interpreter (`runner.python`, else the project's
     /// `.venv/bin/python`, else `python3`), the embedded worker, and the agent's environment.
     static func python(for project: LoadedProject) throws -> WorkerLaunch {

@@ -18,79 +18,106 @@ public enum ExperimentRunner {
         }
     }
 
-    /// The experiment's runs, or nil for a dry run.
+    /// The experiment's outcome, or nil for a dry run.
     static func execute(_ options: RunOptions, console: Console) async throws -> RunOutcome? {
         let prepared = try Preparation.prepare(options)
         let project = prepared.project
         console.line("📋 Loading configuration from: \(project.configFile.path(percentEncoded: false))")
         for warning in project.warnings { console.warn(warning) }
-        prepared.printPlan(console)
+
+        // What to run: the whole plan, the runs an earlier experiment has not finished, or the ones it failed.
+        let target: Continuation.Target
+        switch options.mode {
+        case .new:
+            target = .new(runs: prepared.plan.runs)
+        case let .resume(reference):
+            target = try Continuation.resume(reference, prepared: prepared)
+        case let .rerunFailed(reference):
+            target = try Continuation.rerunFailed(reference, prepared: prepared)
+        }
+        prepared.printPlan(console, runs: target.runs.count, resuming: target.experiment)
 
         if options.dryRun {
             console.line("Dry run: nothing was executed or written.")
             return nil
         }
+        if target.runs.isEmpty, let experiment = target.experiment {
+            console.line("Experiment \(experiment.id) has a result for every planned run; nothing to resume.")
+            return RunOutcome(experimentID: experiment.id, folder: URL(fileURLWithPath: experiment.outputDirectory ?? "."),
+                              databasePath: prepared.databasePath, status: experiment.status,
+                              executed: experiment.executedRuns, planned: experiment.plannedRuns)
+        }
         if !options.assumeYes {
             guard console.canAsk else {
                 throw RunError.configuration(
-                    "This will execute \(prepared.plan.total) runs. Standard input is not a terminal, so the confirmation "
+                    "This will execute \(target.runs.count) runs. Standard input is not a terminal, so the confirmation "
                     + "cannot be asked: pass --yes (-y) to run without it.")
             }
-            guard console.confirm("This will execute \(prepared.plan.total) runs. Continue?") else { throw RunError.declined }
+            guard console.confirm("This will execute \(target.runs.count) runs. Continue?") else { throw RunError.declined }
         }
 
         // Start the workers first: an interpreter that cannot start or a target that cannot be imported is
         // a configuration error, and must leave no experiment row and no folder behind.
         let launch: WorkerLaunch
-        do { launch = try WorkerLaunch.python(for: project) } catch { throw RunError.configuration("\(error)") }
+        do { launch = try WorkerLaunch.agent(for: project) } catch { throw RunError.configuration("\(error)") }
         var workers: [AgentWorker] = []
         do {
-            for _ in 0..<prepared.parallel { workers.append(try await AgentWorker.start(launch)) }
+            for _ in 0..<min(prepared.parallel, target.runs.count) { workers.append(try await AgentWorker.start(launch)) }
         } catch {
             workers.forEach { $0.stop() }
-            throw RunError.configuration("the agent could not be loaded (runner.target '\(project.config.runner.callableTarget ?? "")'):\n\(error)")
+            throw RunError.configuration("the agent could not be started (\(launch.summary)):\n\(error)")
         }
 
-        let folder: URL
         let writer: StoreWriter
-        do {
-            folder = try ExperimentFolder.create(in: project.config.outputDirectory, name: project.config.name)
-        } catch {
-            workers.forEach { $0.stop() }
-            throw RunError.configuration("\(error)")
-        }
+        let experimentID: String
+        let folder: URL
         do {
             writer = try StoreWriter(path: prepared.databasePath)
         } catch {
             workers.forEach { $0.stop() }
-            try? FileManager.default.removeItem(at: folder)
             throw RunError.configuration("cannot use the database \(prepared.databasePath): \(error)")
         }
-
-        let experimentID = UUID().uuidString.lowercased()
         let config = project.config
-        try await writer.create(ExperimentRecord(
-            id: experimentID, name: config.name, description: config.description, startedAt: Timestamp.now(),
-            plannedRuns: prepared.plan.total, outputDirectory: folder.path(percentEncoded: false),
-            configJSON: config.snapshot.text, configYAML: config.snapshotYAML,
-            tags: config.snapshot["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-            toolVersion: FluxloopVersion.current))
+        if let experiment = target.experiment, case .resume = options.mode {
+            experimentID = experiment.id
+            folder = URL(fileURLWithPath: experiment.outputDirectory ?? config.outputDirectory.path(percentEncoded: false))
+            try await writer.reopen(experimentID: experimentID)
+        } else {
+            do {
+                folder = try ExperimentFolder.create(in: config.outputDirectory, name: config.name)
+            } catch {
+                workers.forEach { $0.stop() }
+                throw RunError.configuration("\(error)")
+            }
+            experimentID = UUID().uuidString.lowercased()
+            try await writer.create(ExperimentRecord(
+                id: experimentID, name: config.name, description: config.description, startedAt: Timestamp.now(),
+                plannedRuns: target.runs.count, outputDirectory: folder.path(percentEncoded: false),
+                configJSON: config.snapshot.text, configYAML: config.snapshotYAML,
+                tags: config.snapshot["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                toolVersion: FluxloopVersion.current))
+        }
 
         console.line("")
         console.line("▶️ Starting experiment...")
-        let progress = ProgressReporter(console: console, total: prepared.plan.total)
+        let progress = ProgressReporter(console: console, total: target.runs.count)
         progress.started(name: config.name)
-        let dispatcher = RunDispatcher(runs: prepared.plan.runs, delay: config.runDelaySeconds)
-        let monitor = InterruptMonitor { dispatcher.stop() }
+        let dispatcher = RunDispatcher(runs: target.runs, delay: config.runDelaySeconds)
+        let monitor = InterruptMonitor {
+            dispatcher.stop()
+            console.line("\nStopping: no new runs; runs in progress get \(Int(InterruptMonitor.grace)) s to finish (Ctrl-C again stops at once).")
+            DispatchQueue.global().asyncAfter(deadline: .now() + InterruptMonitor.grace) { WorkerRegistry.terminateAll() }
+        }
         defer { monitor.cancel() }
 
         let results = ResultQueue()
+        let policy = RunPolicy(config: config, launch: launch)
         let saving = Task { await writer.drain(results, experimentID: experimentID, progress: progress) }
         var fatalError: Error?
         await withTaskGroup(of: Error?.self) { group in
             for worker in workers {
                 group.addTask {
-                    var loop = WorkerLoop(worker: worker, launch: launch, dispatcher: dispatcher, results: results)
+                    var loop = WorkerLoop(worker: worker, policy: policy, dispatcher: dispatcher, results: results)
                     return await loop.run()
                 }
             }
@@ -116,146 +143,12 @@ public enum ExperimentRunner {
         }
         console.line("📁 Results saved to: \(folder.path(percentEncoded: false))")
         console.line("🗄  Database: \(prepared.databasePath) (experiment \(experimentID))")
+        let planned = try await writer.plannedRuns(experimentID: experimentID)
         if status == .interrupted {
-            console.line("Interrupted: \(exported.traces) of \(prepared.plan.total) runs finished and are saved.")
+            console.line("Interrupted: \(exported.traces) of \(planned) planned runs are saved. Resume with:")
+            console.line("  fluxloop run experiment --resume \(experimentID) --yes" + Continuation.flagsToRepeat(options))
         }
         return RunOutcome(experimentID: experimentID, folder: folder, databasePath: prepared.databasePath,
-                          status: status, executed: exported.traces, planned: prepared.plan.total)
-    }
-}
-
-/// Hands out planned runs to workers in plan order, spacing starts by `run_delay_seconds`.
-/// A lock rather than an actor: taking the next run is on every run's critical path.
-final class RunDispatcher: @unchecked Sendable {
-    private let runs: [PlannedRun]
-    private let lock = NSLock()
-    private var next = 0
-    private var stopped = false
-    private let delay: Double
-    private var lastStart: ContinuousClock.Instant?
-
-    init(runs: [PlannedRun], delay: Double) {
-        self.runs = runs
-        self.delay = delay
-    }
-
-    func take() async -> PlannedRun? {
-        guard let (run, start) = reserve() else { return nil }
-        if let start {
-            try? await Task.sleep(until: start, clock: .continuous)
-            if isStopped { return nil }
-        }
-        return run
-    }
-
-    /// The next run and, with a run delay, the moment it may start (reserved now, so workers queue behind it).
-    private func reserve() -> (PlannedRun, ContinuousClock.Instant?)? {
-        lock.withLock {
-            guard !stopped, next < runs.count else { return nil }
-            let run = runs[next]
-            next += 1
-            guard delay > 0 else { return (run, nil) }
-            let now = ContinuousClock.now
-            let slot = lastStart.map { max(now, $0.advanced(by: .seconds(delay))) } ?? now
-            lastStart = slot
-            return (run, slot > now ? slot : nil)
-        }
-    }
-
-    var isStopped: Bool { lock.withLock { stopped } }
-
-    func stop() { lock.withLock { stopped = true } }
-}
-
-/// One worker's share of the experiment: take runs, call the agent, hand each result to the writer.
-/// Two requests are kept in flight, so the agent never waits while fluxloop records the previous run;
-/// the worker answers in order, and a worker that dies was busy with the oldest one.
-struct WorkerLoop {
-    var worker: AgentWorker
-    let launch: WorkerLaunch
-    let dispatcher: RunDispatcher
-    let results: ResultQueue
-    static let depth = 2
-
-    private struct InFlight {
-        let run: PlannedRun
-        let traceID: String
-        var requestID: String
-        var startedAt: String
-        var sent: ContinuousClock.Instant
-    }
-
-    private var inFlight: [InFlight] = []
-
-    init(worker: AgentWorker, launch: WorkerLaunch, dispatcher: RunDispatcher, results: ResultQueue) {
-        self.worker = worker
-        self.launch = launch
-        self.dispatcher = dispatcher
-        self.results = results
-    }
-
-    /// Returns the error that stopped it early (a worker that cannot be restarted).
-    mutating func run() async -> Error? {
-        defer { worker.stop() }
-        var queued: [PlannedRun] = []
-        while true {
-            while inFlight.count < Self.depth {
-                guard let run = queued.isEmpty ? await dispatcher.take() : queued.removeFirst() else { break }
-                send(run)
-            }
-            guard !inFlight.isEmpty else { return nil }
-            let head = inFlight.removeFirst()
-            var response: JSON?
-            var failure: TraceBuilder.Failure?
-            var stderrText = ""
-            do {
-                let reply = try await worker.receive(head.requestID)
-                response = reply.response
-                stderrText = reply.stderr
-            } catch let error as WorkerError {
-                failure = TraceBuilder.Failure(type: "WorkerCrashed", message: error.description, traceback: nil)
-                if case let .exited(_, stderr) = error { stderrText = stderr }
-            } catch {
-                failure = TraceBuilder.Failure(type: "WorkerError", message: "\(error)", traceback: nil)
-            }
-            let now = ContinuousClock.now
-            let elapsed = now - head.sent
-            let wallMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            // The next request's clock starts when the worker turns to it.
-            if !inFlight.isEmpty { inFlight[0].sent = now; inFlight[0].startedAt = Timestamp.now() }
-            results.push(TraceBuilder.trace(for: head.run, traceID: head.traceID, response: response, failure: failure,
-                                          workerStderr: stderrText, startedAt: head.startedAt, endedAt: Timestamp.now(),
-                                          wallMs: wallMs))
-            if failure != nil {
-                // Requests queued behind the failed one never started: they go to the fresh worker.
-                queued = inFlight.map(\.run) + queued
-                inFlight.removeAll()
-                do { try await replaceWorker() } catch { return error }
-            }
-        }
-    }
-
-    private mutating func send(_ run: PlannedRun) {
-        let traceID = UUID().uuidString.lowercased()
-        let request = TraceBuilder.request(for: run, traceID: traceID)
-        let requestID = (try? worker.send(request)) ?? "unsent"
-        inFlight.append(InFlight(run: run, traceID: traceID, requestID: requestID, startedAt: Timestamp.now(),
-                                 sent: ContinuousClock.now))
-    }
-
-    /// A dead worker is replaced, so that one crashing run costs only itself.
-    private mutating func replaceWorker() async throws {
-        worker.kill()
-        var lastError: Error?
-        for attempt in 0..<3 {
-            if attempt > 0 { try? await Task.sleep(nanoseconds: 250_000_000) }
-            do {
-                worker = try await AgentWorker.start(launch)
-                return
-            } catch {
-                lastError = error
-            }
-        }
-        throw RunError.storage("the agent's worker could not be restarted: \(lastError.map { "\($0)" } ?? "unknown error")")
+                          status: status, executed: exported.traces, planned: planned)
     }
 }

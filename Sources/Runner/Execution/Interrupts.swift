@@ -11,6 +11,8 @@ final class InterruptMonitor: @unchecked Sendable {
     private var count = 0
     private var sources: [DispatchSourceSignal] = []
     private let onFirst: @Sendable () -> Void
+    /// Seconds runs in progress get to finish after the first Ctrl-C.
+    static let grace: Double = 5
 
     init(onFirst: @escaping @Sendable () -> Void) {
         self.onFirst = onFirst
@@ -58,6 +60,12 @@ enum WorkerRegistry {
 
     static func add(_ pid: Int32) { lock.lock(); pids.insert(pid); lock.unlock() }
     static func remove(_ pid: Int32) { lock.lock(); pids.remove(pid); lock.unlock() }
+
+    /// Asks every worker to stop (SIGTERM to its process group).
+    static func terminateAll() {
+        lock.lock(); let all = pids; lock.unlock()
+        for pid in all { kill(-pid, SIGTERM) }
+    }
 
     static func killAll() {
         lock.lock(); let all = pids; lock.unlock()

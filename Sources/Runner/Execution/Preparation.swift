@@ -26,9 +26,6 @@ struct Preparation: Sendable {
                 "multi-turn conversations (multi_turn.enabled / --multi-turn) are not yet supported by this version "
                 + "of fluxloop; run with --no-multi-turn or set multi_turn.enabled: false in \(config.configFileDisplay).")
         }
-        if config.runner.command != nil {
-            throw RunError.configuration("runner.command (agents in other languages) is not yet supported; use runner.target.")
-        }
         if config.replayArgs?["enabled"]?.boolValue == true {
             throw RunError.configuration("replay_args is not yet supported; set replay_args.enabled: false.")
         }
@@ -48,7 +45,7 @@ struct Preparation: Sendable {
         return Preparation(project: project, plan: plan, databasePath: databasePath, parallel: parallel)
     }
 
-    func printPlan(_ console: Console) {
+    func printPlan(_ console: Console, runs: Int, resuming: ExperimentRecord?) {
         let config = project.config
         let output = config.outputDirectory.path(percentEncoded: false)
         let shownOutput = output.hasPrefix(project.projectDirectory.path(percentEncoded: false) + "/")
@@ -63,10 +60,12 @@ struct Preparation: Sendable {
             ("Database", databasePath),
         ]
         if parallel > 1 { rows.append(("Parallel", "\(parallel) workers")) }
+        if let resuming { rows.append(("Resuming", "\(resuming.id) (\(runs) runs left)")) }
+        if runs != plan.total && resuming == nil { rows.append(("Rerunning", "\(runs) failed runs")) }
         console.table("Experiment Summary", rows)
         console.line("[INFO] Starting experiment...")
         console.line("[INFO] Loaded \(plan.inputs) inputs")
-        console.line("[INFO] Running \(plan.iterations) iterations per input (\(plan.total) total runs)")
+        console.line("[INFO] Running \(plan.iterations) iterations per input (\(runs) total runs)")
     }
 }
 

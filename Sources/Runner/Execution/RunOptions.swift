@@ -15,14 +15,27 @@ public struct RunOptions: Sendable {
     public var dryRun: Bool
     /// `--yes`: skip the confirmation prompt.
     public var assumeYes: Bool
+    public var mode: Mode
+
+    /// Which runs to execute.
+    public enum Mode: Sendable, Equatable {
+        /// A new experiment with the whole plan.
+        case new
+        /// The planned runs of an interrupted (or crashed) experiment that have no result yet;
+        /// nil means the latest resumable experiment.
+        case resume(String?)
+        /// A new experiment made of the runs that failed in another one.
+        case rerunFailed(String)
+    }
 
     public init(overrides: ConfigOverrides, currentDirectory: URL, databasePath: String? = nil,
-                dryRun: Bool = false, assumeYes: Bool = false) {
+                dryRun: Bool = false, assumeYes: Bool = false, mode: Mode = .new) {
         self.overrides = overrides
         self.currentDirectory = currentDirectory
         self.databasePath = databasePath
         self.dryRun = dryRun
         self.assumeYes = assumeYes
+        self.mode = mode
     }
 }
 

@@ -34,6 +34,13 @@ actor StoreWriter {
         return nil
     }
 
+    /// Marks an experiment as running again, for a resume.
+    func reopen(experimentID: String) throws { try store.reopenExperiment(id: experimentID) }
+
+    func plannedRuns(experimentID: String) throws -> Int {
+        try store.experiment(id: experimentID)?.plannedRuns ?? 0
+    }
+
     func finish(experimentID: String, status: ExperimentStatus) throws {
         try store.finishExperiment(id: experimentID, status: status)
     }

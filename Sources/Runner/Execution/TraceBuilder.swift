@@ -25,20 +25,33 @@ enum TraceBuilder {
         }
     }
 
-    struct Failure {
+    struct Failure: Sendable {
         var type: String
         var message: String
         var traceback: String?
+
+        init(type: String, message: String, traceback: String?) {
+            self.type = type; self.message = message; self.traceback = traceback
+        }
+
+        /// The protocol's `error` object.
+        init(json: JSON) {
+            self.init(type: json["type"]?.stringValue ?? "Error", message: json["message"]?.stringValue ?? "",
+                      traceback: json["traceback"]?.stringValue)
+        }
+
+        /// How a failed attempt is kept on the trace that finally counts.
+        func json(attempt: Int) -> JSON {
+            .object([("attempt", .int(attempt)), ("type", .string(type)), ("message", .string(message))])
+        }
     }
 
     /// A finished single-turn run. `failure` is set when the agent raised or its worker died.
     static func trace(for run: PlannedRun, traceID: String, response: JSON?, failure: Failure?,
-                      workerStderr: String, startedAt: String, endedAt: String, wallMs: Double, attempts: Int = 1) -> TraceRecord {
+                      workerStderr: String, startedAt: String, endedAt: String, wallMs: Double, attempts: Int = 1,
+                      attemptErrors: [JSON] = []) -> TraceRecord {
         let observations = (response?["observations"]?.arrayValue ?? []).compactMap { observation($0, traceID: traceID) }
-        let error = failure ?? response?["error"].map {
-            Failure(type: $0["type"]?.stringValue ?? "Error", message: $0["message"]?.stringValue ?? "",
-                    traceback: $0["traceback"]?.stringValue)
-        }
+        let error = failure ?? response?["error"].map(Failure.init(json:))
         let output = error == nil ? outputText(response?["output"]) : nil
         let durationMs = response?["duration_ms"]?.doubleValue ?? wallMs
 
@@ -59,7 +72,7 @@ enum TraceBuilder {
             durationMs: durationMs, startedAt: startedAt, endedAt: endedAt, attempts: attempts,
             conversationState: JSON.object([("turns", .array(stateTurns))]).text,
             stdout: response?["stdout"]?.stringValue, stderr: stderrText.isEmpty ? nil : stderrText,
-            metadata: JSON.object([("variation", run.variation)]).text,
+            metadata: JSON.object([("variation", run.variation)] + (attemptErrors.isEmpty ? [] : [("attempt_errors", .array(attemptErrors))])).text,
             turns: turns, observations: observations)
     }
 

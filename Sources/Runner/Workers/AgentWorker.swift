@@ -146,6 +146,11 @@ final class AgentWorker: @unchecked Sendable {
         if process.wait(upTo: grace) == nil { process.terminate(grace: 1) }
     }
 
+    /// Asks the worker's process group to stop (SIGTERM), then kills it after `grace` seconds.
+    func terminate(grace: Double) {
+        process.terminate(grace: grace)
+    }
+
     /// Kills the worker at once (a timed-out or abandoned run).
     func kill() {
         process.signal(SIGKILL)

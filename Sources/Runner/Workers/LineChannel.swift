@@ -82,17 +82,29 @@ final class TextCollector: @unchecked Sendable {
     private var dropped = 0
     private let limit: Int
     private let done = DispatchSemaphore(value: 0)
+    private let fd: Int32
 
     init(fd: Int32, name: String, limit: Int = 1 << 20) {
         self.limit = limit
+        self.fd = fd
         let thread = Thread { [self] in readLoop(fd) }
         thread.name = name
         thread.stackSize = 1 << 20
         thread.start()
     }
 
-    /// Text received since the last call (the oldest part is dropped past the limit).
+    /// Text received since the last call (the oldest part is dropped past the limit). What the child wrote
+    /// before its answer may still sit in the pipe; wait a moment for it, so it goes with the right run.
     func take() -> String {
+        for _ in 0..<50 {
+            var pending: Int32 = 0
+            guard ioctl(fd, UInt(FIONREAD), &pending) == 0, pending > 0 else { break }
+            usleep(100)
+        }
+        return takeNow()
+    }
+
+    private func takeNow() -> String {
         lock.lock(); defer { lock.unlock() }
         var text = String(decoding: buffer, as: UTF8.self)
         if dropped > 0 { text = "[… \(dropped) earlier bytes dropped]\n" + text }

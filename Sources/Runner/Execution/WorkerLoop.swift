@@ -1,0 +1,230 @@
+import Foundation
+import Store
+
+/// Hands out planned runs to workers in plan order, spacing starts by `run_delay_seconds`.
+/// A lock rather than an actor: taking the next run is on every run's critical path.
+final class RunDispatcher: @unchecked Sendable {
+    private let runs: [PlannedRun]
+    private let lock = NSLock()
+    private var next = 0
+    private var stopped = false
+    private let delay: Double
+    private var lastStart: ContinuousClock.Instant?
+
+    init(runs: [PlannedRun], delay: Double) {
+        self.runs = runs
+        self.delay = delay
+    }
+
+    func take() async -> PlannedRun? {
+        guard let (run, start) = reserve() else { return nil }
+        if let start {
+            try? await Task.sleep(until: start, clock: .continuous)
+            if isStopped { return nil }
+        }
+        return run
+    }
+
+    /// The next run and, with a run delay, the moment it may start (reserved now, so workers queue behind it).
+    private func reserve() -> (PlannedRun, ContinuousClock.Instant?)? {
+        lock.withLock {
+            guard !stopped, next < runs.count else { return nil }
+            let run = runs[next]
+            next += 1
+            guard delay > 0 else { return (run, nil) }
+            let now = ContinuousClock.now
+            let slot = lastStart.map { max(now, $0.advanced(by: .seconds(delay))) } ?? now
+            lastStart = slot
+            return (run, slot > now ? slot : nil)
+        }
+    }
+
+    var isStopped: Bool { lock.withLock { stopped } }
+
+    func stop() { lock.withLock { stopped = true } }
+}
+
+/// What a worker needs besides its process: how to restart it and the per-run limits.
+struct RunPolicy: Sendable {
+    let launch: WorkerLaunch
+    /// Seconds one attempt may take before its worker is killed.
+    let timeout: Double
+    /// Extra attempts for a run whose agent raised or timed out.
+    let retries: Int
+    /// Seconds before the first retry; doubled for each further one.
+    let retryDelay: Double
+
+    init(config: ExperimentConfig, launch: WorkerLaunch) {
+        self.launch = launch
+        timeout = config.runner.timeoutSeconds ?? 300
+        retries = config.runner.retriesRequested ? max(0, config.runner.maxRetries) : 0
+        retryDelay = max(0, config.runner.retryDelay)
+    }
+}
+
+/// One worker's share of the experiment: take runs, call the agent, hand each result to the writer.
+/// The Python worker gets two requests in flight, so the agent never waits while fluxloop records the
+/// previous run; it answers in order, so a worker that dies or hangs was busy with the oldest one.
+/// Command workers get one at a time: their stderr is matched to a run only by when it arrives.
+struct WorkerLoop {
+    var worker: AgentWorker
+    let policy: RunPolicy
+    let dispatcher: RunDispatcher
+    let results: ResultQueue
+    private var depth: Int { policy.launch.expectsReadyLine ? 2 : 1 }
+
+    /// A run on its way through the worker, with the attempts it already had.
+    private struct Attempt {
+        let run: PlannedRun
+        var traceID = UUID().uuidString.lowercased()
+        var number = 1
+        var errors: [JSON] = []
+        var requestID = ""
+        var startedAt = ""
+        var sent = ContinuousClock.now
+    }
+
+    private var inFlight: [Attempt] = []
+    private var queued: [Attempt] = []
+
+    init(worker: AgentWorker, policy: RunPolicy, dispatcher: RunDispatcher, results: ResultQueue) {
+        self.worker = worker
+        self.policy = policy
+        self.dispatcher = dispatcher
+        self.results = results
+    }
+
+    /// Returns the error that stopped it early (a worker that cannot be restarted).
+    mutating func run() async -> Error? {
+        defer { worker.stop() }
+        while true {
+            while inFlight.count < depth {
+                if !queued.isEmpty {
+                    send(queued.removeFirst())
+                } else if let run = await dispatcher.take() {
+                    send(Attempt(run: run))
+                } else {
+                    break
+                }
+            }
+            guard !inFlight.isEmpty else { return nil }
+            var head = inFlight.removeFirst()
+            let outcome = await receive(head)
+            let now = ContinuousClock.now
+            let elapsed = now - head.sent
+            let wallMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            // The next request's clock starts when the worker turns to it.
+            if !inFlight.isEmpty { inFlight[0].sent = now; inFlight[0].startedAt = Timestamp.now() }
+
+            let failure = outcome.failure ?? outcome.response?["error"].map(TraceBuilder.Failure.init(json:))
+            if outcome.workerLost && dispatcher.isStopped {
+                // Stopped by Ctrl-C: a run cut short is not a result; a resume runs it again.
+                return nil
+            }
+            if outcome.workerLost {
+                // Requests queued behind the lost one never started: they go to the fresh worker.
+                queued = inFlight + queued
+                inFlight.removeAll()
+                do { try await replaceWorker() } catch {
+                    results.push(TraceBuilder.trace(for: head.run, traceID: head.traceID, response: nil, failure: failure,
+                                                    workerStderr: outcome.stderr, startedAt: head.startedAt,
+                                                    endedAt: Timestamp.now(), wallMs: wallMs, attempts: head.number,
+                                                    attemptErrors: head.errors))
+                    return error
+                }
+            }
+            if let failure, head.number <= policy.retries, !dispatcher.isStopped {
+                head.errors.append(failure.json(attempt: head.number))
+                let delay = policy.retryDelay * pow(2, Double(head.number - 1))
+                head.number += 1
+                head.traceID = UUID().uuidString.lowercased()
+                if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
+                queued.insert(head, at: 0)
+                continue
+            }
+            results.push(TraceBuilder.trace(for: head.run, traceID: head.traceID, response: outcome.response,
+                                            failure: outcome.failure, workerStderr: outcome.stderr,
+                                            startedAt: head.startedAt, endedAt: Timestamp.now(), wallMs: wallMs,
+                                            attempts: head.number, attemptErrors: head.errors))
+        }
+    }
+
+    private mutating func send(_ attempt: Attempt) {
+        var attempt = attempt
+        attempt.requestID = (try? worker.send(TraceBuilder.request(for: attempt.run, traceID: attempt.traceID))) ?? "unsent"
+        attempt.startedAt = Timestamp.now()
+        attempt.sent = ContinuousClock.now
+        inFlight.append(attempt)
+    }
+
+    private struct Outcome {
+        var response: JSON?
+        var failure: TraceBuilder.Failure?
+        var stderr = ""
+        /// The worker died or was killed: it must be replaced.
+        var workerLost = false
+    }
+
+    /// Waits for the head request's answer, at most `timeout` seconds after the worker turned to it.
+    private func receive(_ head: Attempt) async -> Outcome {
+        let worker = self.worker
+        let deadline = head.sent.advanced(by: .milliseconds(Int64(policy.timeout * 1000)))
+        let requestID = head.requestID
+        return await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask {
+                do {
+                    let reply = try await worker.receive(requestID)
+                    return Outcome(response: reply.response, stderr: reply.stderr)
+                } catch let error as WorkerError {
+                    var stderr = ""
+                    if case let .exited(_, text) = error { stderr = text }
+                    return Outcome(failure: .init(type: "WorkerCrashed", message: error.description, traceback: nil),
+                                   stderr: stderr, workerLost: true)
+                } catch {
+                    return Outcome(failure: .init(type: "WorkerError", message: "\(error)", traceback: nil), workerLost: true)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            var outcome: Outcome?
+            while let next = await group.next() {
+                if let next {
+                    if outcome == nil { outcome = next }
+                    group.cancelAll()
+                    break
+                }
+                if Task.isCancelled { continue }
+                // The deadline passed first: stop the worker, which also ends the pending read.
+                worker.terminate(grace: 1)
+                outcome = Outcome(
+                    failure: .init(type: "TimeoutError",
+                                   message: "the run took longer than runner.timeout_seconds (\(Self.seconds(policy.timeout))); its worker was stopped",
+                                   traceback: nil),
+                    workerLost: true)
+            }
+            return outcome ?? Outcome(failure: .init(type: "WorkerError", message: "no answer", traceback: nil), workerLost: true)
+        }
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    /// A dead worker is replaced, so that one crashing run costs only itself.
+    private mutating func replaceWorker() async throws {
+        worker.kill()
+        var lastError: Error?
+        for attempt in 0..<3 {
+            if attempt > 0 { try? await Task.sleep(nanoseconds: 250_000_000) }
+            do {
+                worker = try await AgentWorker.start(policy.launch)
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        throw RunError.storage("the agent's worker could not be restarted: \(lastError.map { "\($0)" } ?? "unknown error")")
+    }
+}
