@@ -13,6 +13,8 @@ struct Fluxloop: AsyncParsableCommand {
 
     /// Parses and runs like ArgumentParser's own `main`, but usage errors exit with 2, as documented.
     static func main() async {
+        // A worker that dies leaves a closed pipe behind; writing to it must be an error, not a kill.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot(RunExperiment.fillingBareResume(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -41,7 +41,7 @@ public enum ExperimentRunner {
             console.line("Dry run: nothing was executed or written.")
             return nil
         }
-        if target.runs.isEmpty, let experiment = target.experiment {
+        if target.runs.isEmpty, let experiment = target.experiment, case .resume = options.mode {
             console.line("Experiment \(experiment.id) has a result for every planned run; nothing to resume.")
             return RunOutcome(experimentID: experiment.id, folder: URL(fileURLWithPath: experiment.outputDirectory ?? "."),
                               databasePath: prepared.databasePath, status: experiment.status,
@@ -68,20 +68,13 @@ public enum ExperimentRunner {
             throw RunError.configuration("the agent could not be started (\(launch.summary)):\n\(error)")
         }
 
-        let writer: StoreWriter
-        let experimentID: String
-        let folder: URL
-        do {
-            writer = try StoreWriter(path: prepared.databasePath)
-        } catch {
-            workers.forEach { $0.stop() }
-            throw RunError.configuration("cannot use the database \(prepared.databasePath): \(error)")
-        }
         let config = project.config
-        if let experiment = target.experiment, case .resume = options.mode {
-            experimentID = experiment.id
-            folder = URL(fileURLWithPath: experiment.outputDirectory ?? config.outputDirectory.path(percentEncoded: false))
-            try await writer.reopen(experimentID: experimentID)
+        // A resume continues its experiment in place; a new run or a rerun of failures starts a new one.
+        let resumed: ExperimentRecord? = if case .resume = options.mode { target.experiment } else { nil }
+        // The folder before the database: an output folder that cannot be written must leave nothing behind.
+        var folder: URL
+        if let path = resumed?.outputDirectory {
+            folder = URL(fileURLWithPath: path)
         } else {
             do {
                 folder = try ExperimentFolder.create(in: config.outputDirectory, name: config.name)
@@ -89,6 +82,20 @@ public enum ExperimentRunner {
                 workers.forEach { $0.stop() }
                 throw RunError.configuration("\(error)")
             }
+        }
+        let writer: StoreWriter
+        do {
+            writer = try StoreWriter(path: prepared.databasePath)
+        } catch {
+            workers.forEach { $0.stop() }
+            if resumed == nil { try? FileManager.default.removeItem(at: folder) }
+            throw RunError.configuration("cannot use the database \(prepared.databasePath): \(error)")
+        }
+        let experimentID: String
+        if let resumed {
+            experimentID = resumed.id
+            try await writer.reopen(experimentID: experimentID)
+        } else {
             experimentID = UUID().uuidString.lowercased()
             try await writer.create(ExperimentRecord(
                 id: experimentID, name: config.name, description: config.description, startedAt: Timestamp.now(),
