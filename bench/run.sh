@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runner benchmark: the trivial three-decorator Python agent for 1,000, 10,000 and 100,000 runs
-# (release build). Prints runs/s, peak RSS and how linear the time is.
+# Runner benchmarks (release build), one process at a time so figures in one run compare:
+#   bash bench/run.sh            trivial agent, 1k/10k/100k runs: runs/s, peak RSS, linearity
+#   bash bench/run.sh workers    trivial agent, 10k runs with 1, 2 and 4 workers: runs/s
+#   bash bench/run.sh slow       1,000 runs of a 100 ms agent with 1, 8 and 32 workers: wall time
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product fluxloop >&2

@@ -1,6 +1,11 @@
-"""Times `fluxloop run experiment` on a trivial agent at several sizes, in one go so the figures compare.
+"""Times `fluxloop run experiment`, in one go so the figures compare.
 
-Usage: python3 bench/run_bench.py [--sizes 1000,10000,100000] [--parallel 1] [--repeat 1]
+  python3 bench/run_bench.py sizes [--sizes 1000,10000,100000] [--parallel 1] [--repeat 1]
+      the trivial three-decorator agent at several sizes: runs/s, peak RSS, linearity
+  python3 bench/run_bench.py workers [--workers 1,2,4] [--runs 10000]
+      the trivial agent with several worker counts: runs/s
+  python3 bench/run_bench.py slow [--workers 1,8,32] [--runs 1000]
+      an agent that sleeps 100 ms: wall time per worker count
 """
 import argparse
 import os
@@ -13,17 +18,18 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, ".build", "release", "fluxloop")
-AGENT = os.path.join(ROOT, "bench", "agents", "trivial3_agent.py")
+AGENTS = {"trivial3_agent": os.path.join(ROOT, "bench", "agents", "trivial3_agent.py"),
+          "slow_agent": os.path.join(ROOT, "bench", "agents", "slow_agent.py")}
 
 
-def run_once(runs, parallel):
+def run_once(runs, parallel, agent="trivial3_agent"):
     folder = tempfile.mkdtemp(prefix="fluxloop-bench-")
     try:
         os.makedirs(os.path.join(folder, "configs"))
-        shutil.copy(AGENT, folder)
+        shutil.copy(AGENTS[agent], folder)
         with open(os.path.join(folder, "configs", "simulation.yaml"), "w") as f:
-            f.write("name: bench\niterations: %d\nparallel_runs: %d\nrunner:\n  target: trivial3_agent:run\n"
-                    "base_inputs:\n  - input: How do I return a damaged book?\n" % (runs, parallel))
+            f.write("name: bench\niterations: %d\nparallel_runs: %d\nrunner:\n  target: %s:run\n"
+                    "base_inputs:\n  - input: How do I return a damaged book?\n" % (runs, parallel, agent))
         start = time.perf_counter()
         child = subprocess.Popen([BINARY, "run", "experiment", "--yes"], cwd=folder,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -38,12 +44,33 @@ def run_once(runs, parallel):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def workers(args, agent):
+    counts = [int(n) for n in args.workers.split(",")]
+    what = "trivial3_agent" if agent == "trivial3_agent" else "an agent sleeping 100 ms"
+    print("worker benchmark: %d runs of %s" % (args.runs, what))
+    for count in counts:
+        walls = sorted(run_once(args.runs, count, agent)[0] for _ in range(args.repeat))
+        wall = walls[len(walls) // 2]
+        print("%4d worker(s): %7.2f s  %8.0f runs/s" % (count, wall, args.runs / wall))
+
+
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("mode", nargs="?", default="sizes", choices=["sizes", "workers", "slow"])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--parallel", type=int, default=1)
+    parser.add_argument("--workers", default=None)
+    parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the median is reported")
     args = parser.parse_args()
+    if args.mode == "workers":
+        args.workers = args.workers or "1,2,4"
+        args.runs = args.runs or 10000
+        return workers(args, "trivial3_agent")
+    if args.mode == "slow":
+        args.workers = args.workers or "1,8,32"
+        args.runs = args.runs or 1000
+        return workers(args, "slow_agent")
     sizes = [int(s) for s in args.sizes.split(",")]
     print("runner benchmark: trivial3_agent (3 decorated functions), %d worker(s), median of %d"
           % (args.parallel, args.repeat))

@@ -18,6 +18,15 @@ public enum ExperimentRunner {
         }
     }
 
+    /// Starts the first worker: it validates the target before anything is written, and names the real
+    /// interpreter behind a shim such as pyenv's, which the other workers then start directly.
+    static func startFirstWorker(_ launch: WorkerLaunch) async throws -> (AgentWorker, WorkerLaunch) {
+        let first = try await AgentWorker.start(launch)
+        var launch = launch
+        if let executable = first.executable, !executable.isEmpty { launch.executable = executable }
+        return (first, launch)
+    }
+
     /// The experiment's outcome, or nil for a dry run.
     static func execute(_ options: RunOptions, console: Console) async throws -> RunOutcome? {
         let prepared = try Preparation.prepare(options)
@@ -58,13 +67,12 @@ public enum ExperimentRunner {
 
         // Start the workers first: an interpreter that cannot start or a target that cannot be imported is
         // a configuration error, and must leave no experiment row and no folder behind.
-        let launch: WorkerLaunch
+        var launch: WorkerLaunch
         do { launch = try WorkerLaunch.agent(for: project) } catch { throw RunError.configuration("\(error)") }
-        var workers: [AgentWorker] = []
+        let firstWorker: AgentWorker
         do {
-            for _ in 0..<min(prepared.parallel, target.runs.count) { workers.append(try await AgentWorker.start(launch)) }
+            (firstWorker, launch) = try await startFirstWorker(launch)
         } catch {
-            workers.forEach { $0.stop() }
             throw RunError.configuration("the agent could not be started (\(launch.summary)):\n\(error)")
         }
 
@@ -79,7 +87,7 @@ public enum ExperimentRunner {
             do {
                 folder = try ExperimentFolder.create(in: config.outputDirectory, name: config.name)
             } catch {
-                workers.forEach { $0.stop() }
+                firstWorker.stop()
                 throw RunError.configuration("\(error)")
             }
         }
@@ -87,7 +95,7 @@ public enum ExperimentRunner {
         do {
             writer = try StoreWriter(path: prepared.databasePath)
         } catch {
-            workers.forEach { $0.stop() }
+            firstWorker.stop()
             if resumed == nil { try? FileManager.default.removeItem(at: folder) }
             throw RunError.configuration("cannot use the database \(prepared.databasePath): \(error)")
         }
@@ -121,9 +129,22 @@ public enum ExperimentRunner {
         let policy = RunPolicy(config: config, launch: launch)
         let saving = Task { await writer.drain(results, experimentID: experimentID, progress: progress) }
         var fatalError: Error?
+        let workerCount = min(prepared.parallel, target.runs.count)
         await withTaskGroup(of: Error?.self) { group in
-            for worker in workers {
+            for slot in 0..<workerCount {
                 group.addTask {
+                    // The other workers start while the first one already runs.
+                    let worker: AgentWorker
+                    if slot == 0 {
+                        worker = firstWorker
+                    } else {
+                        do {
+                            worker = try await AgentWorker.start(policy.launch)
+                        } catch {
+                            console.warn("worker \(slot + 1) of \(workerCount) could not start, continuing without it: \(error)")
+                            return nil
+                        }
+                    }
                     var loop = WorkerLoop(worker: worker, policy: policy, dispatcher: dispatcher, results: results)
                     return await loop.run()
                 }

@@ -14,7 +14,7 @@ Startup. The protocol is moved off fd 1 (fd 1 then points at stderr, so
 nothing printed at fd level can corrupt it) and off fd 0 (fd 0 then reads
 /dev/null, so agents and their subprocesses cannot eat requests). The target
 is resolved and exactly one line is written:
-    {"ready": true, "python": "3.11.7", "pid": 123}
+    {"ready": true, "python": "3.11.7", "executable": "/usr/bin/python3.11", "pid": 123}
 or  {"ready": false, "error": {"type": ..., "message": ..., "traceback": ...}}
 after which the worker exits with status 3.
 
@@ -894,7 +894,7 @@ def main():
             fail_ready(type(exc).__name__, "the fluxloop worker could not start: %s: %s"
                        % (type(exc).__name__, _exc_text(exc)), traceback.format_exc())
             return
-        send({"ready": True, "python": "%d.%d.%d" % tuple(sys.version_info[:3]),
+        send({"ready": True, "python": "%d.%d.%d" % tuple(sys.version_info[:3]), "executable": sys.executable,
               "pid": os.getpid()})
         Worker(target, plan, ctx).serve()
     except KeyboardInterrupt:

@@ -46,6 +46,8 @@ final class AgentWorker: @unchecked Sendable {
     private let lines: LineChannel
     private let stderr: TextCollector
     private var counter = 0
+    /// The interpreter a Python worker reported in its ready line (resolving shims such as pyenv's).
+    private(set) var executable: String?
 
     private init(process: ChildProcess) {
         self.process = process
@@ -74,7 +76,10 @@ final class AgentWorker: @unchecked Sendable {
                 + (text.isEmpty ? "" : ":\n\(text)"))
         }
         let ready = try? JSON.parse(bytes: line)
-        if ready?["ready"]?.boolValue == true { return worker }
+        if ready?["ready"]?.boolValue == true {
+            worker.executable = ready?["executable"]?.stringValue
+            return worker
+        }
         worker.stop()
         if let error = ready?["error"] {
             let type = error["type"]?.stringValue ?? "Error"

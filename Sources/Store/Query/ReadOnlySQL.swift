@@ -1,0 +1,122 @@
+import CSQLite
+import Foundation
+
+/// Why `query sql` did not run a statement. Nothing was changed in any case.
+public enum SQLRefusal: Error, CustomStringConvertible, Sendable, Equatable {
+    case empty
+    case notReadOnlyConnection
+    case severalStatements
+    /// The statement would write; `verb` is its first word.
+    case writes(verb: String)
+    /// The read-only guard denied an action (ATTACH, setting a PRAGMA, …) while preparing.
+    case denied(verb: String, message: String)
+    /// SQLite could not prepare or run the statement.
+    case invalid(message: String)
+
+    public var description: String {
+        switch self {
+        case .empty:
+            return "no SQL given: pass one SELECT statement, e.g. fluxloop query sql \"SELECT name, status FROM experiments\"."
+        case .notReadOnlyConnection:
+            return "internal error: `sql` statements must run on a database opened read-only."
+        case .severalStatements:
+            return "only one statement is run at a time; remove everything after the first ';'."
+        case let .writes(verb):
+            return "\(verb) is refused: `query sql` is read-only and runs only statements that cannot change the database "
+                + "(SELECT, WITH … SELECT, EXPLAIN, and PRAGMAs that read the schema). Nothing was changed."
+        case let .denied(verb, message):
+            let why: String
+            switch verb {
+            case "ATTACH", "DETACH": why = "the database is opened alone and read-only; other files cannot be attached"
+            case "PRAGMA": why = "PRAGMAs can only be read, and only those that describe the schema (table_info, index_list, …)"
+            default: why = "only reading statements are allowed"
+            }
+            return "\(verb) is refused: \(why) (SQLite: \(message)). Nothing was changed."
+        case let .invalid(message):
+            return "the SQL could not run: \(message)"
+        }
+    }
+}
+
+/// The columns and rows of a `query sql` statement.
+public struct SQLResult: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[DatabaseValue]]
+}
+
+extension Database {
+    /// Runs one statement that cannot write, on a connection opened with `mode: .readOnly`.
+    ///
+    /// Three guards, any one of which is enough: the statement must be read-only by SQLite's own judgement
+    /// (checked before it runs), the connection's authorizer denies writes, ATTACH and PRAGMA changes while
+    /// preparing, and the file itself is opened read-only with `query_only` on.
+    public func runReadOnly(_ sql: String) throws -> SQLResult {
+        guard mode == .readOnly else { throw SQLRefusal.notReadOnlyConnection }
+        let text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        let verb = Self.leadingKeyword(text)
+        guard !verb.isEmpty else { throw SQLRefusal.empty }
+
+        var first: OpaquePointer?
+        var rest = ""
+        let rc = text.withCString { base -> Int32 in
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v2(handle, base, -1, &first, &tail)
+            if let tail { rest = String(cString: tail) }
+            return rc
+        }
+        guard rc == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(handle))
+            sqlite3_finalize(first)
+            if rc & 0xFF == SQLITE_AUTH { throw SQLRefusal.denied(verb: verb, message: message) }
+            throw SQLRefusal.invalid(message: message)
+        }
+        guard let statement = first else { throw SQLRefusal.empty }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_stmt_readonly(statement) != 0 else { throw SQLRefusal.writes(verb: verb) }
+        if try hasAnotherStatement(rest) { throw SQLRefusal.severalStatements }
+
+        let count = sqlite3_column_count(statement)
+        let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+        var rows: [[DatabaseValue]] = []
+        let row = Row(handle: statement)
+        while true {
+            let step = sqlite3_step(statement)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else {
+                let message = String(cString: sqlite3_errmsg(handle))
+                if step & 0xFF == SQLITE_AUTH { throw SQLRefusal.denied(verb: verb, message: message) }
+                throw SQLRefusal.invalid(message: message)
+            }
+            rows.append((0..<Int(count)).map { row.value($0) })
+        }
+        return SQLResult(columns: columns, rows: rows)
+    }
+
+    /// True when `rest` holds a statement rather than only spaces, semicolons and comments.
+    private func hasAnotherStatement(_ rest: String) throws -> Bool {
+        let trimmed = rest.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
+        guard !trimmed.isEmpty else { return false }
+        var next: OpaquePointer?
+        _ = sqlite3_prepare_v2(handle, trimmed, -1, &next, nil)
+        defer { sqlite3_finalize(next) }
+        // Text that does not even prepare (or a refused statement) still counts: only one statement runs.
+        return next != nil || !Self.leadingKeyword(trimmed).isEmpty
+    }
+
+    /// The first keyword of a statement, upper-cased, after any leading comments.
+    static func leadingKeyword(_ sql: String) -> String {
+        var rest = Substring(sql)
+        while true {
+            rest = rest.drop(while: { $0.isWhitespace || $0 == ";" })
+            if rest.hasPrefix("--") {
+                rest = rest.drop(while: { $0 != "\n" })
+            } else if rest.hasPrefix("/*") {
+                guard let end = rest.range(of: "*/") else { return "" }
+                rest = rest[end.upperBound...]
+            } else {
+                break
+            }
+        }
+        return String(rest.prefix(while: { $0.isLetter })).uppercased()
+    }
+}

@@ -1,0 +1,67 @@
+/// One run as `query traces` lists it.
+public struct TraceOverview: Sendable, Equatable {
+    public var traceID: String
+    public var experimentID: String
+    public var runIndex: Int
+    public var iteration: Int
+    public var persona: String?
+    public var input: String
+    public var output: String?
+    public var success: Bool
+    public var durationMs: Double
+    public var errorType: String?
+    public var errorMessage: String?
+}
+
+/// Which runs of an experiment `query traces` lists.
+public struct TraceFilter: Sendable, Equatable {
+    public var failedOnly: Bool
+    public var persona: String?
+    public var iteration: Int?
+    /// Text looked for in the input and the output, ignoring ASCII case.
+    public var grep: String?
+    public var limit: Int?
+
+    public init(failedOnly: Bool = false, persona: String? = nil, iteration: Int? = nil, grep: String? = nil, limit: Int? = nil) {
+        self.failedOnly = failedOnly; self.persona = persona; self.iteration = iteration; self.grep = grep; self.limit = limit
+    }
+}
+
+extension ExperimentStore {
+    /// The runs of an experiment that pass `filter`, in plan order.
+    public func traceOverviews(experimentID: String, _ filter: TraceFilter = TraceFilter()) throws -> [TraceOverview] {
+        var sql = """
+            SELECT trace_id, experiment_id, run_index, iteration, persona, input, output, success, duration_ms,
+                error_type, error_message
+            FROM traces WHERE experiment_id = ?
+            """
+        var values: [DatabaseBindable?] = [experimentID]
+        if filter.failedOnly { sql += " AND success = 0" }
+        if let persona = filter.persona { sql += " AND persona = ?"; values.append(persona) }
+        if let iteration = filter.iteration { sql += " AND iteration = ?"; values.append(iteration) }
+        if let grep = filter.grep {
+            sql += #" AND (input LIKE ?3 ESCAPE '\' OR output LIKE ?3 ESCAPE '\')"#
+            // Numbered so one binding serves both columns; the earlier parameters keep positions 1 and 2.
+            sql = sql.replacingOccurrences(of: "?3", with: "?\(values.count + 1)")
+            values.append("%" + Self.likeEscaped(grep) + "%")
+        }
+        sql += " ORDER BY run_index LIMIT ?"
+        values.append(filter.limit ?? -1)
+        return try database.prepare(sql).map(values) { row in
+            TraceOverview(
+                traceID: row.text(0), experimentID: row.text(1), runIndex: row.int(2), iteration: row.int(3),
+                persona: row.optionalText(4), input: row.text(5), output: row.optionalText(6), success: row.bool(7),
+                durationMs: row.double(8), errorType: row.optionalText(9), errorMessage: row.optionalText(10))
+        }
+    }
+
+    /// `text` with LIKE's wildcards taken literally.
+    static func likeEscaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+}
