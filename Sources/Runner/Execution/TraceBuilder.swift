@@ -65,12 +65,20 @@ enum TraceBuilder {
         }
         let stderrText = [response?["stderr"]?.stringValue, workerStderr.isEmpty ? nil : workerStderr]
             .compactMap { $0 }.joined()
+        // Argument replay: messages the handler sent through its callbacks. Error-callback messages are
+        // the run's error detail, while the run still counts as successful (as in FluxLoop 0.2.30).
+        let callbacks = response?["callback_messages"]
+        let callbackErrors = callbacks?["error"]?.arrayValue ?? []
+        let callbackDetail = callbackErrors.isEmpty || error != nil ? nil
+            : callbackErrors.map { $0.stringValue ?? $0.text }.joined(separator: "\n")
         return TraceRecord(
             traceID: traceID, runIndex: run.runIndex, iteration: run.iteration, persona: run.persona?.name,
             inputIndex: run.inputIndex, input: run.input, output: output, success: error == nil,
-            errorType: error?.type, errorMessage: error?.message, errorTraceback: error?.traceback,
+            errorType: error?.type ?? (callbackDetail == nil ? nil : "CallbackError"),
+            errorMessage: error?.message ?? callbackDetail, errorTraceback: error?.traceback,
             durationMs: durationMs, startedAt: startedAt, endedAt: endedAt, attempts: attempts,
             conversationState: JSON.object([("turns", .array(stateTurns))]).text,
+            callbackMessages: callbacks.flatMap { $0.isNull ? nil : $0.text },
             stdout: response?["stdout"]?.stringValue, stderr: stderrText.isEmpty ? nil : stderrText,
             metadata: JSON.object([("variation", run.variation)] + (attemptErrors.isEmpty ? [] : [("attempt_errors", .array(attemptErrors))])).text,
             turns: turns, observations: observations)
