@@ -104,29 +104,35 @@ SELECT
         || CASE WHEN t.success THEN '' ELSE ', "error": {"type": ' || json_quote(t.error_type)
             || ', "message": ' || json_quote(t.error_message)
             || ', "traceback": ' || json_quote(t.error_traceback) || '}' END
-        || CASE WHEN t.termination_reason IS NULL THEN '' ELSE ', "termination_reason": ' || json_quote(t.termination_reason) END
+        AS head,
+    -- Multi-turn fields: where they go differs between the two files, as in FluxLoop 0.2.30.
+    CASE WHEN t.termination_reason IS NULL THEN '' ELSE ', "termination_reason": ' || json_quote(t.termination_reason) END
         || CASE WHEN t.turn_count IS NULL THEN '' ELSE ', "turn_count": ' || t.turn_count END
-        AS head
+        AS termination
 FROM traces AS t;
 
--- trace_summary.jsonl: one line per run.
+-- trace_summary.jsonl: one line per run; multi-turn lines end with termination_reason.
 CREATE VIEW trace_summary AS
 SELECT h.experiment_id, h.run_index, h.trace_id,
     h.head
         || ', "conversation": ' || c.conversation
         || CASE WHEN t.conversation_state IS NULL THEN '' ELSE ', "conversation_state": ' || t.conversation_state END
+        || h.termination
         || CASE WHEN c.conversation_history IS NULL THEN '' ELSE ', "conversation_history": ' || c.conversation_history END
         || '}' AS json
 FROM trace_export_head AS h
 JOIN traces AS t ON t.id = h.trace_row
 JOIN trace_conversation AS c ON c.trace_row = h.trace_row;
 
--- traces.jsonl: trace_summary plus callback_messages, observation_count and supervisor_response.
+-- traces.jsonl: trace_summary plus callback_messages, observation_count (single-turn runs, as FluxLoop
+-- writes it) and supervisor_response; termination_reason follows success here.
 CREATE VIEW trace_detail AS
 SELECT h.experiment_id, h.run_index, h.trace_id,
     h.head
+        || h.termination
         || CASE WHEN t.callback_messages IS NULL THEN '' ELSE ', "callback_messages": ' || t.callback_messages END
-        || coalesce(', "observation_count": ' || nullif((SELECT count(*) FROM observations WHERE trace_row = t.id), 0), '')
+        || CASE WHEN t.turn_count IS NOT NULL THEN '' ELSE
+            coalesce(', "observation_count": ' || nullif((SELECT count(*) FROM observations WHERE trace_row = t.id), 0), '') END
         || ', "conversation": ' || c.conversation
         || CASE WHEN t.conversation_state IS NULL THEN '' ELSE ', "conversation_state": ' || t.conversation_state END
         || CASE WHEN c.conversation_history IS NULL THEN '' ELSE ', "conversation_history": ' || c.conversation_history END

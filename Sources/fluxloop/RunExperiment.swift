@@ -53,6 +53,9 @@ struct RunExperiment: AsyncParsableCommand {
     @Option(help: "API key for supervisor calls (default: from the environment). Never stored.")
     var supervisorApiKey: String?
 
+    @Option(help: "Supervisor API base URL with its version segment, e.g. http://localhost:11434/v1 (default: $OPENAI_BASE_URL or $ANTHROPIC_BASE_URL, else the provider's).")
+    var supervisorBaseUrl: String?
+
     @Option(name: [.customLong("output-dir"), .customLong("output"), .customShort("o")],
             help: "Output directory for results (default: output_directory from config, else experiments/).")
     var outputDir: String?
@@ -159,6 +162,7 @@ struct RunExperiment: AsyncParsableCommand {
         overrides.supervisorModel = supervisorModel
         overrides.supervisorTemperature = supervisorTemperature
         overrides.supervisorAPIKey = supervisorApiKey
+        overrides.supervisorBaseURL = supervisorBaseUrl
         overrides.parallel = parallel
         overrides.timeoutSeconds = timeout
         overrides.maxRetries = maxRetries

@@ -200,6 +200,7 @@ public enum ConfigLoader {
         if let v = o.supervisorModel { tree = tree.setting(["multi_turn", "supervisor", "model"], string(v)) }
         if let v = o.supervisorTemperature { tree = tree.setting(["multi_turn", "supervisor", "temperature"], scalar(.float(v), "\(v)")) }
         if let v = o.supervisorAPIKey { tree = tree.setting(["multi_turn", "supervisor", "api_key"], string(v)) }
+        if let v = o.supervisorBaseURL { tree = tree.setting(["multi_turn", "supervisor", "base_url"], string(v)) }
         return tree
     }
 

@@ -27,6 +27,8 @@ public struct ConfigOverrides: Sendable {
     public var supervisorModel: String?
     public var supervisorTemperature: Double?
     public var supervisorAPIKey: String?
+    /// --supervisor-base-url
+    public var supervisorBaseURL: String?
     public var parallel: Int?
     public var timeoutSeconds: Double?
     public var maxRetries: Int?

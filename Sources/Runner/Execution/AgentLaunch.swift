@@ -39,7 +39,7 @@ extension WorkerLaunch {
             interpreter = FileManager.default.isExecutableFile(atPath: venv.path) ? venv.path(percentEncoded: false) : "python3"
         }
         let folder = try PythonRuntime.folder()
-        let workerConfig = JSON.object([
+        var workerConfig = JSON.object([
             ("target", .string(target)),
             ("factory", runner.factory.map(JSON.string) ?? .null),
             ("factory_kwargs", runner.factoryKwargs),
@@ -47,6 +47,8 @@ extension WorkerLaunch {
             ("python_path", .array(runner.pythonPath.map { .string($0.path(percentEncoded: false)) })),
             ("stream_output_path", runner.streamOutputPath.map(JSON.string) ?? .null),
         ])
+        // Argument replay (replay_args): the recorded call each run is bound from (Replay/ReplaySetup.swift).
+        if let replay = try ReplaySetup.load(project) { workerConfig = workerConfig.setting("replay", replay.workerConfig) }
         var environment = agentEnvironment(config)
         environment["FLUXLOOP_WORKER_CONFIG"] = workerConfig.text
         environment["PYTHONUNBUFFERED"] = "1"

@@ -126,7 +126,7 @@ public enum ExperimentRunner {
         defer { monitor.cancel() }
 
         let results = ResultQueue()
-        let policy = RunPolicy(config: config, launch: launch)
+        let policy = RunPolicy(config: config, launch: launch, conversation: prepared.conversation, progress: progress)
         let saving = Task { await writer.drain(results, experimentID: experimentID, progress: progress) }
         var fatalError: Error?
         let workerCount = min(prepared.parallel, target.runs.count)

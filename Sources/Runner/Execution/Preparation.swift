@@ -7,6 +7,8 @@ struct Preparation: Sendable {
     let plan: RunPlan
     let databasePath: String
     let parallel: Int
+    /// How conversations are driven, for multi-turn experiments.
+    let conversation: ConversationSettings?
 
     /// Loads and checks everything that can be checked without running the agent.
     static func prepare(_ options: RunOptions) throws -> Preparation {
@@ -21,13 +23,16 @@ struct Preparation: Sendable {
             throw RunError.configuration(error.description)
         }
         let config = project.config
-        if config.multiTurn.enabled {
-            throw RunError.configuration(
-                "multi-turn conversations (multi_turn.enabled / --multi-turn) are not yet supported by this version "
-                + "of fluxloop; run with --no-multi-turn or set multi_turn.enabled: false in \(config.configFileDisplay).")
-        }
+        let conversation = config.multiTurn.enabled
+            ? try ConversationSettings.make(config, environment: WorkerLaunch.agentEnvironment(config)) : nil
         if config.replayArgs?["enabled"]?.boolValue == true {
-            throw RunError.configuration("replay_args is not yet supported; set replay_args.enabled: false.")
+            // Argument replay: the recording must be usable before any run (Replay/ReplaySetup.swift).
+            do {
+                let console = Console()
+                for warning in try ReplaySetup.load(project)?.warnings ?? [] { console.warn(warning) }
+            } catch {
+                throw RunError.configuration(error.description)
+            }
         }
         if plan.total == 0 {
             throw RunError.configuration("the plan has no runs: check the inputs and --personas.")
@@ -42,7 +47,7 @@ struct Preparation: Sendable {
         } else {
             databasePath = config.outputDirectory.appending(path: "fluxloop.db").path(percentEncoded: false)
         }
-        return Preparation(project: project, plan: plan, databasePath: databasePath, parallel: parallel)
+        return Preparation(project: project, plan: plan, databasePath: databasePath, parallel: parallel, conversation: conversation)
     }
 
     func printPlan(_ console: Console, runs: Int, resuming: ExperimentRecord?) {
@@ -60,6 +65,11 @@ struct Preparation: Sendable {
             ("Database", databasePath),
         ]
         if parallel > 1 { rows.append(("Parallel", "\(parallel) workers")) }
+        if config.multiTurn.enabled {
+            rows.append(("Multi-turn", "enabled"))
+            rows.append(("Max Turns", "\(config.multiTurn.maxTurns)"))
+            rows.append(("Supervisor", "\(config.multiTurn.supervisor.provider) \(config.multiTurn.supervisor.model)"))
+        }
         if let resuming { rows.append(("Resuming", "\(resuming.id) (\(runs) runs left)")) }
         if runs != plan.total && resuming == nil { rows.append(("Rerunning", "\(runs) failed runs")) }
         console.table("Experiment Summary", rows)

@@ -10,6 +10,7 @@ final class ProgressReporter: @unchecked Sendable {
     private var failed = 0
     private let start = Date()
     private var lastDraw = Date.distantPast
+    private var currentTurn: String?
 
     init(console: Console, total: Int) {
         self.console = console
@@ -37,6 +38,26 @@ final class ProgressReporter: @unchecked Sendable {
         }
     }
 
+    /// A conversation sends its `index`th user message (FluxLoop's `turn progress` lines).
+    func turn(_ index: Int, of maximum: Int, preview: String) {
+        let short = Self.preview(preview)
+        if console.isInteractive {
+            lock.withLock { currentTurn = "turn \(index)/\(maximum): \(short)" }
+            draw(force: false)
+        } else {
+            console.line("[fluxloop] turn progress \(index)/\(maximum): \(short)")
+        }
+    }
+
+    func turnsComplete(_ count: Int, of maximum: Int) {
+        if !console.isInteractive { console.line("[fluxloop] turn progress \(count)/\(maximum): complete") }
+    }
+
+    static func preview(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return line.count > 60 ? String(line.prefix(57)) + "..." : line
+    }
+
     /// Ends the live bar's line.
     func finished() {
         if console.isInteractive { console.raw("\n") }
@@ -48,7 +69,7 @@ final class ProgressReporter: @unchecked Sendable {
         // At most five redraws a second: drawing must not slow down fast agents.
         guard force || now.timeIntervalSince(lastDraw) >= 0.2 else { lock.unlock(); return }
         lastDraw = now
-        let count = done, failures = failed
+        let count = done, failures = failed, turn = currentTurn
         lock.unlock()
         let width = 20
         let fraction = total == 0 ? 1 : Double(count) / Double(total)
@@ -60,6 +81,8 @@ final class ProgressReporter: @unchecked Sendable {
             text += " - ETA: " + Self.duration(elapsed / Double(count) * Double(total - count))
         }
         if failures > 0 { text += " - \(failures) failed" }
+        // The conversation in progress, on the line under the bar.
+        if let turn { text += "\n\u{1B}[2K  \(turn)\u{1B}[1A" }
         console.raw(text)
     }
 

@@ -60,7 +60,7 @@ enum TraceBuilder {
         var stateTurns: [JSON] = [.object([("role", .string("user")), ("content", .string(run.input))])]
         if let output {
             turns.append(TurnRecord(turnIndex: 1, role: "assistant", content: output, source: "agent",
-                                    metadata: JSON.object([("actions", .array(actions(observations).map(JSON.string)))]).text))
+                                    metadata: actionsMetadata(observations).text))
             stateTurns.append(.object([("role", .string("assistant")), ("content", .string(output))]))
         }
         let stderrText = [response?["stderr"]?.stringValue, workerStderr.isEmpty ? nil : workerStderr]
@@ -82,6 +82,11 @@ enum TraceBuilder {
             stdout: response?["stdout"]?.stringValue, stderr: stderrText.isEmpty ? nil : stderrText,
             metadata: JSON.object([("variation", run.variation)] + (attemptErrors.isEmpty ? [] : [("attempt_errors", .array(attemptErrors))])).text,
             turns: turns, observations: observations)
+    }
+
+    /// An assistant turn's metadata: `actions` when the turn made observations, else `{}` (as FluxLoop writes it).
+    static func actionsMetadata(_ observations: [ObservationRecord]) -> JSON {
+        observations.isEmpty ? .object([]) : .object([("actions", .array(actions(observations).map(JSON.string)))])
     }
 
     /// FluxLoop's `actions` for an assistant turn: `type:name` of each observation, by start time.

@@ -54,8 +54,15 @@ struct RunPolicy: Sendable {
     /// Seconds before the first retry; doubled for each further one.
     let retryDelay: Double
 
-    init(config: ExperimentConfig, launch: WorkerLaunch) {
+    /// Set for multi-turn experiments.
+    let conversation: ConversationSettings?
+    /// Where turn progress goes.
+    let progress: ProgressReporter?
+
+    init(config: ExperimentConfig, launch: WorkerLaunch, conversation: ConversationSettings? = nil, progress: ProgressReporter? = nil) {
         self.launch = launch
+        self.conversation = conversation
+        self.progress = progress
         timeout = config.runner.timeoutSeconds ?? 300
         retries = config.runner.retriesRequested ? max(0, config.runner.maxRetries) : 0
         retryDelay = max(0, config.runner.retryDelay)
@@ -97,6 +104,18 @@ struct WorkerLoop {
     /// Returns the error that stopped it early (a worker that cannot be restarted).
     mutating func run() async -> Error? {
         defer { worker.stop() }
+        if let settings = policy.conversation {
+            // A conversation's turns depend on each other: one request at a time.
+            while let run = await dispatcher.take() {
+                let (trace, workerLost) = await converse(run, settings: settings)
+                if workerLost && dispatcher.isStopped { return nil }
+                results.push(trace)
+                if workerLost {
+                    do { try await replaceWorker() } catch { return error }
+                }
+            }
+            return nil
+        }
         while true {
             while inFlight.count < depth {
                 if !queued.isEmpty {
@@ -157,7 +176,7 @@ struct WorkerLoop {
         inFlight.append(attempt)
     }
 
-    private struct Outcome {
+    struct Outcome {
         var response: JSON?
         var failure: TraceBuilder.Failure?
         var stderr = ""
@@ -165,11 +184,14 @@ struct WorkerLoop {
         var workerLost = false
     }
 
-    /// Waits for the head request's answer, at most `timeout` seconds after the worker turned to it.
     private func receive(_ head: Attempt) async -> Outcome {
+        await receive(requestID: head.requestID, sent: head.sent)
+    }
+
+    /// Waits for a request's answer, at most `timeout` seconds after the worker turned to it.
+    func receive(requestID: String, sent: ContinuousClock.Instant) async -> Outcome {
         let worker = self.worker
-        let deadline = head.sent.advanced(by: .milliseconds(Int64(policy.timeout * 1000)))
-        let requestID = head.requestID
+        let deadline = sent.advanced(by: .milliseconds(Int64(policy.timeout * 1000)))
         return await withTaskGroup(of: Outcome?.self) { group in
             group.addTask {
                 do {
@@ -213,7 +235,7 @@ struct WorkerLoop {
     }
 
     /// A dead worker is replaced, so that one crashing run costs only itself.
-    private mutating func replaceWorker() async throws {
+    mutating func replaceWorker() async throws {
         worker.kill()
         var lastError: Error?
         for attempt in 0..<3 {

@@ -8,7 +8,12 @@ this file also holds the `fluxloop/` SDK shim, which goes first on sys.path.
 Configuration: environment variable FLUXLOOP_WORKER_CONFIG, a JSON object
     {"target": "module:attr.path", "factory": "module:callable" or null,
      "factory_kwargs": {...}, "working_directory": "/abs",
-     "python_path": ["/abs", ...], "stream_output_path": "update.delta" or null}
+     "python_path": ["/abs", ...], "stream_output_path": "update.delta" or null,
+     "replay": null or {"kwargs": {...}, "override_param_path": "data.content" or null,
+                        "callable_providers": {"param": "builtin:collector.send", ...},
+                        "recording_file": "/abs", "line": 7, "target": "module:attr"}}
+`replay` (argument replay, replay_args) binds each run from a recorded call; see
+ReplayPlan. Without `kwargs` the worker reads them from line `line` of recording_file.
 
 Startup. The protocol is moved off fd 1 (fd 1 then points at stderr, so
 nothing printed at fd level can corrupt it) and off fd 0 (fd 0 then reads
@@ -33,7 +38,9 @@ Responses, one compact UTF-8 JSON line per request, in request order:
 is the agent call alone (argument binding to output selection). `output` is
 chosen as FluxLoop 0.2.30 does: the output of the last observation named
 agent_final_response, else of the last agent observation without a parent,
-else the return value (generator chunks joined); None becomes "". A line
+else, when replaying, the last message sent through a replay callback, else the
+return value (generator chunks joined); None becomes "". When replaying, every
+response also has "callback_messages": {"send": [...], "error": [...]}. A line
 that is not a JSON object gets {"id": <id or null>, "error": {"type":
 "ProtocolError", ...}}; a failure of the worker itself while handling a
 request gets type "WorkerError". Non-finite floats become the strings "NaN",
@@ -654,6 +661,267 @@ class CallPlan(object):
         return args, kwargs
 
 
+# ---------------------------------------------------------------------------
+# Argument replay (replay_args)
+# ---------------------------------------------------------------------------
+
+REPLAY_PROVIDERS = {"builtin:collector.send": "send", "builtin:collector.error": "error"}
+_MARKER_PREFIXES = ("<builtin:", "<callable:")
+
+
+def is_callable_marker(value):
+    """True for a recorded callable: "<builtin:...>" or "<callable:...>"."""
+    return type(value) is str and value.startswith(_MARKER_PREFIXES) and value.endswith(">")
+
+
+def replay_path_steps(kwargs, path):
+    """The keys and list indexes that `path` (dots; numeric segments index lists) walks in the
+    recorded kwargs, or None when the recording has no value there."""
+    steps = []
+    node = kwargs
+    for segment in path.split("."):
+        if isinstance(node, dict):
+            if segment not in node:
+                return None
+            steps.append(segment)
+            node = node[segment]
+        elif isinstance(node, list) and segment.isdigit() and segment.isascii():
+            index = int(segment)
+            if index >= len(node):
+                return None
+            steps.append(index)
+            node = node[index]
+        else:
+            return None
+    return steps
+
+
+def _replay_value(value):
+    """A fresh copy of a recorded value for one run; mappings gain attribute access."""
+    t = type(value)
+    if t is dict:
+        return AttrDict({k: _replay_value(v) for k, v in value.items()})
+    if t is list:
+        return [_replay_value(v) for v in value]
+    return value
+
+
+def _captured(serialize, args, kwargs):
+    """What one callback call keeps: a lone positional argument as itself, else {args, kwargs}."""
+    try:
+        if len(args) == 1 and not kwargs:
+            return serialize(args[0])
+        return {"args": serialize(list(args)), "kwargs": serialize(kwargs)}
+    except Exception:
+        return _serialize_fallback(args[0] if len(args) == 1 and not kwargs else (args, kwargs))
+
+
+class ReplayCallback(object):
+    """A recorded callable restored as a collector: every call is kept for the trace's
+    callback_messages. `messages` (send) or `errors` (error) is the list, as in FluxLoop."""
+
+    def __init__(self, store, kind, serialize):
+        self._store = store
+        self._serialize = serialize
+        self.__fluxloop_builtin__ = "collector." + kind
+        if kind == "send":
+            self.messages = store
+        else:
+            self.errors = store
+
+    def __call__(self, *args, **kwargs):
+        self._store.append(_captured(self._serialize, args, kwargs))
+
+    def __repr__(self):
+        return "<builtin:%s>" % self.__fluxloop_builtin__
+
+    __str__ = __repr__
+
+
+async def async_callback_result():
+    return None
+
+
+class AsyncReplayCallback(ReplayCallback):
+    """The `:async` form: the call is kept at once and an awaitable (a coroutine) is returned."""
+
+    def __init__(self, store, kind, serialize):
+        ReplayCallback.__init__(self, store, kind, serialize)
+        self.__fluxloop_builtin__ = "collector." + kind + ":async"
+        if _MARK_COROUTINE is not None:
+            _MARK_COROUTINE(self)
+
+    def __call__(self, *args, **kwargs):
+        self._store.append(_captured(self._serialize, args, kwargs))
+        return async_callback_result()
+
+
+def _coroutine_marking():
+    """Makes inspect/asyncio.iscoroutinefunction true for AsyncReplayCallback objects."""
+    try:
+        import asyncio.coroutines as coroutines
+        marker = getattr(coroutines, "_is_coroutine", None)
+        if marker is not None:
+            AsyncReplayCallback._is_coroutine = marker
+    except Exception:
+        pass
+    import inspect
+    return getattr(inspect, "markcoroutinefunction", None)
+
+
+_MARK_COROUTINE = None
+
+
+def _recorded_kwargs(replay):
+    """The recorded call's kwargs: inline in the config, else read from the recording's line."""
+    kwargs = replay.get("kwargs")
+    if kwargs is None:
+        path = replay.get("recording_file")
+        if not isinstance(path, str) or not path:
+            raise SetupError("ValueError", "replay: neither kwargs nor recording_file is given")
+        try:
+            with open(path, "rb") as handle:
+                lines = handle.read().split(b"\n")
+        except OSError as exc:
+            raise SetupError(type(exc).__name__, "replay_args.recording_file %s cannot be read: %s"
+                             % (path, exc))
+        number = replay.get("line")
+        if isinstance(number, int) and 1 <= number <= len(lines):
+            line = lines[number - 1]
+        else:
+            rest = [item for item in lines if item.strip()]
+            if not rest:
+                raise SetupError("ValueError", "replay_args.recording_file %s is empty" % path)
+            line = rest[-1]
+        try:
+            record = json.loads(line.decode("utf-8-sig"))
+        except ValueError as exc:
+            raise SetupError("ValueError", "replay_args.recording_file %s: invalid JSON: %s"
+                             % (path, exc))
+        kwargs = record.get("kwargs", {}) if isinstance(record, dict) else None
+    if not isinstance(kwargs, dict):
+        raise SetupError("TypeError", "replay: the recorded kwargs must be a JSON object")
+    return kwargs
+
+
+class ReplayPlan(object):
+    """Arguments from a recorded call (replay_args), worked out once at startup.
+
+    Each run starts from a fresh copy of the recorded kwargs (mappings with attribute access)
+    and puts the input at override_param_path. Recorded callable markers become collectors
+    (ReplayCallback), fresh for each run; what they collect is in `sent` / `errors` after the
+    call. Parameters of the target that the recording lacks get what normal binding gives
+    (persona, iteration, ...). With override_param_path null the recorded values are kept and
+    the input goes to a parameter the recording lacks (see _input_binding). When the path is
+    not in the recording, runs use normal binding (`fallback`).
+    """
+
+    def __init__(self, target, base, replay, serialize):
+        global _MARK_COROUTINE
+        import inspect
+        self.base = base
+        self.serialize = serialize
+        self.sent = []
+        self.errors = []
+        kwargs = _recorded_kwargs(replay)
+        providers = replay.get("callable_providers") or {}
+        if not isinstance(providers, dict):
+            raise SetupError("TypeError", "replay_args.callable_providers must be a mapping")
+        path = replay.get("override_param_path")
+        if path is not None and not isinstance(path, str):
+            raise SetupError("TypeError", "replay_args.override_param_path must be a string or null")
+        # [(name, recorded value, None) or (name, None, (kind, is_async))], in recorded order.
+        self.items = []
+        for name, value in kwargs.items():
+            if is_callable_marker(value):
+                provider = providers.get(name)
+                if provider is None:
+                    raise SetupError(
+                        "ValueError", "recorded parameter '%s' is the callable %s but "
+                        "replay_args.callable_providers has no provider for it" % (name, value))
+                kind = REPLAY_PROVIDERS.get(provider)
+                if kind is None:
+                    raise SetupError(
+                        "ValueError", "replay_args.callable_providers.%s is '%s'; supported: %s"
+                        % (name, provider, ", ".join(sorted(REPLAY_PROVIDERS))))
+                is_async = value.endswith(":async>")
+                if is_async and _MARK_COROUTINE is None:
+                    _MARK_COROUTINE = _coroutine_marking() or (lambda obj: obj)
+                self.items.append((name, None, (kind, is_async)))
+            else:
+                self.items.append((name, value, None))
+        self.steps = None
+        self.fallback = False
+        if path:
+            self.steps = replay_path_steps(kwargs, path)
+            self.fallback = self.steps is None
+        # Parameters the recording lacks.
+        self.fills = [(n, g) for n, g in base.always if n not in kwargs]
+        self.conversation = [(n, g) for n, g in base.conversation if n not in kwargs]
+        self.input_kw = None
+        self.input_positional = False
+        if not path:
+            self._input_binding(target, kwargs, inspect)
+
+    def _input_binding(self, target, kwargs, inspect):
+        """Where the input goes when there is no override path: the first parameter named
+        input, input_text, message, query, text, content or user_message that the recording
+        lacks, else the first required parameter it lacks; else nowhere."""
+        try:
+            params = list(inspect.signature(target).parameters.values())
+        except (TypeError, ValueError):
+            return
+        P = inspect.Parameter
+        missing = [p for p in params if p.name not in kwargs
+                   and p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)]
+        by_name = {p.name: p for p in missing}
+        chosen = next((by_name[n] for n in INPUT_NAMES if n in by_name), None)
+        if chosen is None:
+            extras = set(name for name, _, _ in EXTRAS)
+            chosen = next((p for p in missing if p.default is P.empty and p.name not in extras), None)
+        if chosen is None:
+            return
+        if chosen.kind is P.POSITIONAL_ONLY:
+            self.input_positional = True
+        else:
+            self.input_kw = chosen.name
+        self.fills = [(n, g) for n, g in self.fills if n != chosen.name]
+        self.conversation = [(n, g) for n, g in self.conversation if n != chosen.name]
+
+    def arguments(self, req):
+        sent = self.sent = []
+        errors = self.errors = []
+        if self.fallback:
+            return self.base.arguments(req)
+        serialize = self.serialize
+        kwargs = {}
+        for name, value, restore in self.items:
+            if restore is None:
+                kwargs[name] = _replay_value(value)
+            else:
+                kind, is_async = restore
+                store = sent if kind == "send" else errors
+                kwargs[name] = (AsyncReplayCallback if is_async else ReplayCallback)(store, kind, serialize)
+        text = req.get("input")
+        steps = self.steps
+        if steps is not None:
+            node = kwargs
+            for step in steps[:-1]:
+                node = node[step]
+            node[steps[-1]] = text
+        args = ()
+        if self.input_kw is not None:
+            kwargs[self.input_kw] = text
+        elif self.input_positional:
+            args = (text,)
+        for name, getter in self.fills:
+            kwargs[name] = getter(req)
+        if self.conversation and req.get("conversation_state") is not None:
+            for name, getter in self.conversation:
+                kwargs[name] = getter(req)
+        return args, kwargs
+
+
 class Capture(io.StringIO):
     """Per-run stand-in for sys.stdout / sys.stderr."""
 
@@ -706,6 +974,8 @@ class Worker(object):
         self.target = target
         self.plan = plan
         self.ctx = ctx
+        # The ReplayPlan when replaying recorded arguments (replay_args), else None.
+        self.replay = plan if isinstance(plan, ReplayPlan) else None
         self.loop = None
         self.out = Capture(1)
         self.err = Capture(2)
@@ -777,11 +1047,14 @@ class Worker(object):
             ctx.current.set(None)
 
         resp = {"id": rid}
+        replay = self.replay
         if error is None:
             if run.has_final:
                 value = run.final
             elif run.has_root_agent:
                 value = run.root_agent
+            elif replay is not None and replay.sent:
+                value = replay.sent[-1]  # the last message sent through a replay callback
             else:
                 try:
                     value = ctx.serialize(result)
@@ -795,6 +1068,8 @@ class Worker(object):
                 message = _exc_text(error)
             resp["error"] = {"type": type(error).__name__, "message": message,
                              "traceback": format_exception(error)}
+        if replay is not None:
+            resp["callback_messages"] = {"send": replay.sent, "error": replay.errors}
         if run.records:
             resp["observations"] = run.records
         text = out.getvalue()
@@ -884,6 +1159,11 @@ def main():
                 ctx.stream_output_path = tuple(p for p in path.strip().split(".") if p)
             target = resolve_target(config)
             plan = CallPlan(target)
+            replay = config.get("replay")
+            if replay is not None:
+                if not isinstance(replay, dict):
+                    raise SetupError("TypeError", "FLUXLOOP_WORKER_CONFIG replay must be an object")
+                plan = ReplayPlan(target, plan, replay, ctx.serialize)
         except SetupError as exc:
             fail_ready(exc.type_name, exc.message, exc.tb or "")
             return

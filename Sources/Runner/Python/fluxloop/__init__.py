@@ -14,11 +14,22 @@ format; anywhere else they are transparent pass-throughs that record nothing.
     @fluxloop.trace(name=None)            -> "span"
     with fluxloop.instrument(name): ...   -> "span" (also `async with`)
 
-configure(), init(), flush() and friends are accepted and do nothing.
-Argument recording/replay (record_call_args and co.) is not provided yet.
+configure(), init(), flush() and friends are accepted and do nothing, except
+that configure(record_args=True, recording_file=PATH) turns argument recording
+on (and record_args=False off).
+
+Argument recording, for `replay_args` (see _recording):
+
+    fluxloop.enable_recording("recordings/args.jsonl")
+    fluxloop.record_call_args("handlers:handle_message", data=data,
+                              send_message_callback=send, send_error_callback=send_error)
+    fluxloop.disable_recording()
 """
 
 from ._decorators import agent, instrument, prompt, tool, trace
+from ._recording import (disable_recording, enable_recording, record_call_args,
+                         set_recording_options)
+from . import _recording
 
 __version__ = "0.1.7-fluxloop-swift"
 
@@ -51,12 +62,22 @@ _config = _Config()
 
 
 def configure(**kwargs):
-    """Accepted for compatibility; the worker decides what is recorded."""
+    """Accepted for compatibility; the worker decides what is recorded. Only
+    record_args / recording_file act: they turn argument recording on or off."""
     for key, value in kwargs.items():
         try:
             setattr(_config, key, value)
         except Exception:
             pass
+    if "record_args" in kwargs or ("recording_file" in kwargs and _config.record_args):
+        if _config.record_args:
+            path = _config.recording_file or _recording.recording_file()
+            if not path:
+                import datetime
+                path = "/tmp/fluxloop_args_%s.jsonl" % datetime.datetime.now().strftime("%Y%m%d_%H%M%S")
+            _config.recording_file = enable_recording(path)
+        else:
+            disable_recording()
     return _config
 
 
@@ -72,6 +93,8 @@ def get_config():
 def reset_config():
     global _config
     _config = _Config()
+    disable_recording()
+    _recording.enable_from_environment()
     return _config
 
 
@@ -107,21 +130,12 @@ class FluxLoopClient(object):
         return _noop
 
 
-_NOT_YET = frozenset({
-    "record_call_args", "enable_recording", "disable_recording", "set_recording_options",
-})
-
-
-def __getattr__(name):
-    if name in _NOT_YET:
-        raise AttributeError(
-            "fluxloop.%s (argument recording/replay) is not supported by the fluxloop-swift "
-            "shim yet" % name)
-    raise AttributeError("module 'fluxloop' has no attribute %r" % name)
+_recording.enable_from_environment()
 
 
 __all__ = [
     "agent", "tool", "prompt", "trace", "instrument",
     "configure", "init", "flush", "shutdown", "get_config", "reset_config", "load_env",
     "get_current_context", "FluxLoopClient", "ObservationType", "__version__",
+    "record_call_args", "enable_recording", "disable_recording", "set_recording_options",
 ]
