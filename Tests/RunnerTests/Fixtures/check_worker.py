@@ -253,7 +253,7 @@ def sync_agent_observations():
 @case
 def ready_line_shape():
     with Worker("sync_agent:run") as w:
-        eq(sorted(w.ready), ["pid", "python", "ready"], "ready keys")
+        eq(sorted(w.ready), ["executable", "pid", "python", "ready"], "ready keys")
         eq(w.ready["pid"], w.proc.pid, "pid")
         check(re.match(r"^3\.\d+\.\d+$", w.ready["python"]), "python version", w.ready)
         check(w.ready_line == json.dumps(w.ready, separators=(",", ":")).encode() + b"\n",
@@ -672,9 +672,9 @@ def run(input_text):
 
 @case
 def keyboard_interrupt():
-    write_module("slow_agent.py", "import time\n\ndef run(input_text):\n"
+    write_module("interruptible_agent.py", "import time\n\ndef run(input_text):\n"
                                   "    time.sleep(float(input_text))\n    return 'done'\n")
-    with Worker("slow_agent:run", python_path=[TMP]) as w:
+    with Worker("interruptible_agent:run", python_path=[TMP]) as w:
         w.send_raw(b'{"id": "s1", "trace_id": "t", "input": "5"}\n')
         time.sleep(0.5)
         w.proc.send_signal(signal.SIGINT)
