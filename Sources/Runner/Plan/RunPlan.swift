@@ -57,14 +57,31 @@ public struct RunPlan: Sendable {
         }
         let usesFile = config.inputsFile != nil
         var runs: [PlannedRun] = []
+        // Every iteration repeats the same entries: build each entry's values once and share them
+        // (copy-on-write), so a 100,000-run plan costs little more than its run indexes.
+        var variations: [Int: JSON] = [:]
+        var texts: [String: String] = [:]
 
         func add(iteration: Int, entry: InputEntry, persona: Persona?) {
             var text = entry.input
             if let persona, let template = config.inputTemplate {
-                text = InputTemplate.apply(template, input: entry.input, persona: persona.promptText)
+                let key = "\(entry.sourceIndex)\u{0}\(persona.name)"
+                if let cached = texts[key] {
+                    text = cached
+                } else {
+                    text = InputTemplate.apply(template, input: entry.input, persona: persona.promptText)
+                    texts[key] = text
+                }
+            }
+            let variation: JSON
+            if let cached = variations[entry.sourceIndex] {
+                variation = cached
+            } else {
+                variation = entry.variation
+                variations[entry.sourceIndex] = variation
             }
             runs.append(PlannedRun(runIndex: runs.count, iteration: iteration, inputIndex: entry.sourceIndex, persona: persona,
-                                   input: text, rawInput: entry.input, metadata: entry.metadata, variation: entry.variation))
+                                   input: text, rawInput: entry.input, metadata: entry.metadata, variation: variation))
         }
 
         if usesFile {
