@@ -92,6 +92,8 @@ struct WorkerLoop {
     }
 
     private var inFlight: [Attempt] = []
+    /// Enforces `timeout_seconds` on the request being waited for.
+    let watchdog = Watchdog()
     private var queued: [Attempt] = []
 
     init(worker: AgentWorker, policy: RunPolicy, dispatcher: RunDispatcher, results: ResultQueue) {
@@ -103,7 +105,12 @@ struct WorkerLoop {
 
     /// Returns the error that stopped it early (a worker that cannot be restarted).
     mutating func run() async -> Error? {
-        defer { worker.stop() }
+        let watchdog = self.watchdog
+        let watching = Task { await watchdog.watch() }
+        defer {
+            watching.cancel()
+            worker.stop()
+        }
         if let settings = policy.conversation {
             // A conversation's turns depend on each other: one request at a time.
             while let run = await dispatcher.take() {
@@ -191,43 +198,27 @@ struct WorkerLoop {
     /// Waits for a request's answer, at most `timeout` seconds after the worker turned to it.
     func receive(requestID: String, sent: ContinuousClock.Instant) async -> Outcome {
         let worker = self.worker
-        let deadline = sent.advanced(by: .milliseconds(Int64(policy.timeout * 1000)))
-        return await withTaskGroup(of: Outcome?.self) { group in
-            group.addTask {
-                do {
-                    let reply = try await worker.receive(requestID)
-                    return Outcome(response: reply.response, stderr: reply.stderr)
-                } catch let error as WorkerError {
-                    var stderr = ""
-                    if case let .exited(_, text) = error { stderr = text }
-                    return Outcome(failure: .init(type: "WorkerCrashed", message: error.description, traceback: nil),
-                                   stderr: stderr, workerLost: true)
-                } catch {
-                    return Outcome(failure: .init(type: "WorkerError", message: "\(error)", traceback: nil), workerLost: true)
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return nil
-            }
-            var outcome: Outcome?
-            while let next = await group.next() {
-                if let next {
-                    if outcome == nil { outcome = next }
-                    group.cancelAll()
-                    break
-                }
-                if Task.isCancelled { continue }
-                // The deadline passed first: stop the worker, which also ends the pending read.
-                worker.terminate(grace: 1)
-                outcome = Outcome(
-                    failure: .init(type: "TimeoutError",
-                                   message: "the run took longer than runner.timeout_seconds (\(Self.seconds(policy.timeout))); its worker was stopped",
-                                   traceback: nil),
-                    workerLost: true)
-            }
-            return outcome ?? Outcome(failure: .init(type: "WorkerError", message: "no answer", traceback: nil), workerLost: true)
+        watchdog.arm(worker, deadline: sent.advanced(by: .milliseconds(Int64(policy.timeout * 1000))))
+        var outcome: Outcome
+        do {
+            let reply = try await worker.receive(requestID)
+            outcome = Outcome(response: reply.response, stderr: reply.stderr)
+        } catch let error as WorkerError {
+            var stderr = ""
+            if case let .exited(_, text) = error { stderr = text }
+            outcome = Outcome(failure: .init(type: "WorkerCrashed", message: error.description, traceback: nil),
+                              stderr: stderr, workerLost: true)
+        } catch {
+            outcome = Outcome(failure: .init(type: "WorkerError", message: "\(error)", traceback: nil), workerLost: true)
         }
+        if watchdog.disarm() {
+            outcome = Outcome(
+                failure: .init(type: "TimeoutError",
+                               message: "the run took longer than runner.timeout_seconds (\(Self.seconds(policy.timeout))); its worker was stopped",
+                               traceback: nil),
+                stderr: outcome.stderr, workerLost: true)
+        }
+        return outcome
     }
 
     static func seconds(_ value: Double) -> String {
@@ -248,5 +239,45 @@ struct WorkerLoop {
             }
         }
         throw RunError.storage("the agent's worker could not be restarted: \(lastError.map { "\($0)" } ?? "unknown error")")
+    }
+}
+
+/// Stops a worker whose current request passes its deadline. One polling task per worker loop: a sleeping
+/// task per run would keep each run's timer (and memory) alive until its deadline, even when cancelled.
+final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var worker: AgentWorker?
+    private var deadline: ContinuousClock.Instant?
+    private var fired = false
+
+    /// Watches `worker` until `disarm()`.
+    func arm(_ worker: AgentWorker, deadline: ContinuousClock.Instant) {
+        lock.withLock {
+            self.worker = worker
+            self.deadline = deadline
+            fired = false
+        }
+    }
+
+    /// Stops watching; true when the deadline passed and the worker was stopped.
+    func disarm() -> Bool {
+        lock.withLock {
+            worker = nil
+            deadline = nil
+            return fired
+        }
+    }
+
+    /// Checks ten times a second until cancelled.
+    func watch() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: 100_000_000)
+            let expired: AgentWorker? = lock.withLock {
+                guard let deadline, !fired, ContinuousClock.now > deadline, let worker else { return nil }
+                fired = true
+                return worker
+            }
+            expired?.terminate(grace: 1)
+        }
     }
 }
