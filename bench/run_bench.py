@@ -18,8 +18,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, ".build", "release", "fluxloop")
-AGENTS = {"trivial3_agent": os.path.join(ROOT, "bench", "agents", "trivial3_agent.py"),
-          "slow_agent": os.path.join(ROOT, "bench", "agents", "slow_agent.py")}
+# The agents are the test fixtures, so the benchmark measures what the tests check.
+FIXTURES = os.path.join(ROOT, "Tests", "RunnerTests", "Fixtures", "agents")
+AGENTS = {"trivial3_agent": os.path.join(FIXTURES, "trivial3_agent.py"),
+          "slow_agent": os.path.join(FIXTURES, "slow_agent.py")}
 
 
 def run_once(runs, parallel, agent="trivial3_agent"):
