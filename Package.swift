@@ -44,6 +44,7 @@ let package = Package(
         ),
         // Benchmarks live in bench/; the store one doubles as a second writer process for the tests.
         .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
+        .executableTarget(name: "fluxloop-query-bench", dependencies: ["Store"], path: "bench/QueryBench"),
         .testTarget(name: "StoreTests", dependencies: ["Store"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Store"], exclude: ["Fixtures"]),
     ],

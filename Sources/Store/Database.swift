@@ -144,15 +144,20 @@ private let readOnlyAuthorizer: @convention(c) (
     case SQLITE_TRANSACTION, SQLITE_SAVEPOINT:
         return SQLITE_OK
     case SQLITE_PRAGMA:
-        // Reading pragmas that only describe the schema or check the file are allowed; setting any is not.
-        guard second == nil, let first else { return SQLITE_DENY }
-        let allowed: Set<String> = [
-            "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
-            "foreign_key_list", "integrity_check", "quick_check", "user_version", "schema_version",
-            "database_list", "collation_list", "function_list", "compile_options", "page_count",
-            "page_size", "freelist_count", "journal_mode", "foreign_keys", "query_only",
+        // Pragmas that only describe the schema or check the file are allowed; setting any is not.
+        // The describing ones take a table or index name as their argument; the others take none.
+        guard let first else { return SQLITE_DENY }
+        let name = String(cString: first).lowercased()
+        let describing: Set<String> = [
+            "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo", "foreign_key_list",
         ]
-        return allowed.contains(String(cString: first).lowercased()) ? SQLITE_OK : SQLITE_DENY
+        let reading: Set<String> = [
+            "integrity_check", "quick_check", "user_version", "schema_version", "database_list", "collation_list",
+            "function_list", "compile_options", "page_count", "page_size", "freelist_count", "journal_mode",
+            "foreign_keys", "query_only",
+        ]
+        if describing.contains(name) { return SQLITE_OK }
+        return second == nil && reading.contains(name) ? SQLITE_OK : SQLITE_DENY
     default:
         return SQLITE_DENY
     }

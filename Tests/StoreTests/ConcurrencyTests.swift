@@ -39,7 +39,7 @@ import Testing
         let tool = try #require(BuildProducts.executable("fluxloop-store-bench"), "build the fluxloop-store-bench product first")
         var processes: [Process] = []
         let log = folder.url.appending(path: "stderr.txt")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         for id in ["p1", "p2"] {
             let process = Process()
             process.executableURL = tool

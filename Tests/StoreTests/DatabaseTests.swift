@@ -93,6 +93,9 @@ import Testing
         }
         #expect(try reader.experiment(id: "exp-1")?.name == "sample")
         #expect(!FileManager.default.fileExists(atPath: folder.path("other.db")))
+        // Describing the schema stays possible.
+        #expect(try reader.database.prepare("PRAGMA table_info(traces)").map { $0.text(1) }.contains("trace_id"))
+        #expect(throws: DatabaseError.self) { try reader.database.execute("PRAGMA user_version = 7") }
         #expect(fileBytes(path) == before)
     }
 }

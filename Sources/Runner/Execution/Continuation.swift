@@ -98,24 +98,20 @@ enum Continuation {
         }
     }
 
-    /// An experiment by id, unique id prefix or name (the latest with that name); nil means the latest resumable one.
+    /// An experiment by reference (id, unique id prefix, name, `latest`, `latest~N`); nil means the latest
+    /// running or interrupted one.
     static func find(_ reference: String?, in store: ExperimentStore, resumableOnly: Bool) throws -> ExperimentRecord {
-        let all = try store.experiments() // newest first
         guard let reference else {
-            guard let latest = all.first(where: { $0.status == .running || $0.status == .interrupted }) else {
+            guard let latest = try store.experiments().first(where: { $0.status == .running || $0.status == .interrupted }) else {
                 throw RunError.configuration("no interrupted experiment to resume in \(store.database.path)")
             }
             return latest
         }
-        if let exact = all.first(where: { $0.id == reference }) { return exact }
-        let prefixed = all.filter { $0.id.hasPrefix(reference) }
-        if prefixed.count == 1 { return prefixed[0] }
-        if prefixed.count > 1 {
-            throw RunError.configuration("'\(reference)' matches \(prefixed.count) experiments (\(prefixed.prefix(5).map(\.id).joined(separator: ", "))); "
-                + "give more of the id.")
+        do {
+            return try store.resolveExperiment(reference)
+        } catch let error as ReferenceError {
+            throw RunError.configuration("\(error) (database \(store.database.path))")
         }
-        if let named = all.first(where: { $0.name == reference }) { return named }
-        throw RunError.configuration("no experiment '\(reference)' in \(store.database.path) (give an id, an id prefix or a name)")
     }
 
     /// Settings that change how runs are executed, not what they are: a resume may use other values.

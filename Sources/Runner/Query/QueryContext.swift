@@ -32,9 +32,14 @@ public struct QueryContext: Sendable {
         }
     }
 
-    /// Prints `report` in the chosen format.
+    /// Prints `report` in the chosen format. Its note goes with a table, and to standard error otherwise,
+    /// so that machine-readable output stays clean.
     func emit(_ report: QueryReport) {
-        console.raw(ReportRenderer.render(report, as: outputFormat))
+        let format = outputFormat
+        console.raw(ReportRenderer.render(report, as: format))
+        if let note = report.note, ![.table, .markdown].contains(format) {
+            FileHandle.standardError.write(Data((note + "\n").utf8))
+        }
     }
 
     /// Runs a subcommand's body and turns what it throws into a message and an exit code.

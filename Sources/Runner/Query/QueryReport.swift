@@ -6,18 +6,21 @@ public struct QueryReport: Sendable {
     public var json: JSON
     /// The `jsonl` output, one value a line: a list's entries, or the whole object.
     public var lines: [JSON]
-    /// The `table`, `markdown` and `csv` output.
-    public var tables: [ReportTable]
-    /// A sentence for people (table and markdown only), such as "nothing new to import".
+    /// The `table`, `markdown` and `csv` output, built only when one of them is printed: a large comparison's
+    /// tables cost as much as its JSON.
+    public var tables: @Sendable () -> [ReportTable]
+    /// A sentence for people, such as "nothing new to import": printed under a table, else on standard error.
     public var note: String?
 
     /// A report that is one list: `json` is the array, `jsonl` one entry a line.
-    public static func list(_ entries: [JSON], table: ReportTable, note: String? = nil) -> QueryReport {
-        QueryReport(json: .array(entries), lines: entries, tables: [table], note: note)
+    public static func list(_ entries: [JSON], table: @escaping @Sendable @autoclosure () -> ReportTable,
+                            note: String? = nil) -> QueryReport {
+        QueryReport(json: .array(entries), lines: entries, tables: { [table()] }, note: note)
     }
 
     /// A report that is one object: `json` and `jsonl` both print it whole.
-    public static func object(_ object: JSON, tables: [ReportTable], note: String? = nil) -> QueryReport {
+    public static func object(_ object: JSON, tables: @escaping @Sendable @autoclosure () -> [ReportTable],
+                              note: String? = nil) -> QueryReport {
         QueryReport(json: object, lines: [object], tables: tables, note: note)
     }
 }

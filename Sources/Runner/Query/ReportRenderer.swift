@@ -9,7 +9,7 @@ public enum ReportRenderer {
         case .jsonl:
             return report.lines.map { $0.text + "\n" }.joined()
         case .csv:
-            return report.tables.map(CSVWriter.csv).joined(separator: "\n")
+            return report.tables().map(CSVWriter.csv).joined(separator: "\n")
         case .table:
             return sections(report, TextTable.boxed)
         case .markdown:
@@ -18,7 +18,7 @@ public enum ReportRenderer {
     }
 
     private static func sections(_ report: QueryReport, _ draw: (ReportTable) -> String) -> String {
-        var parts = report.tables.map(draw)
+        var parts = report.tables().map(draw)
         if let note = report.note { parts.append(note + "\n") }
         return parts.joined(separator: "\n")
     }

@@ -45,7 +45,8 @@ public enum ShowQuery {
             tables.append(ReportTable(title: "Configuration", columns: [ReportColumn("path"), ReportColumn("value")],
                                       rows: ConfigDiff.flatten(config).map { [.string($0.path), leaf($0.value)] }))
         }
-        return .object(.object(members), tables: tables)
+        let shown = tables
+        return .object(.object(members), tables: shown)
     }
 
     /// Figures shown with their units in the field/value table.

@@ -20,12 +20,15 @@ public enum ExperimentFolderReader {
 
     public static func read(_ folder: URL) throws -> ExperimentFolderContents {
         let root = folder.standardizedFileURL
-        func file(_ name: String) -> String { root.appending(path: name).path(percentEncoded: false) }
+        var rootPath = root.path(percentEncoded: false)
+        if rootPath.count > 1, rootPath.hasSuffix("/") { rootPath.removeLast() }
+        func file(_ name: String) -> String { rootPath + "/" + name }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root.path(percentEncoded: false), isDirectory: &isDirectory),
-              isDirectory.boolValue else { throw ImportError.notAFolder(root.path(percentEncoded: false)) }
+        guard FileManager.default.fileExists(atPath: rootPath, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ImportError.notAFolder(rootPath)
+        }
         for name in requiredFiles where !FileManager.default.fileExists(atPath: file(name)) {
-            throw ImportError.notAnExperimentFolder(root.path(percentEncoded: false), missing: name)
+            throw ImportError.notAnExperimentFolder(rootPath, missing: name)
         }
 
         let summaryFile = JSONLinesFile(path: file("summary.json"))

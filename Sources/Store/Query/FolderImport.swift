@@ -13,7 +13,8 @@ extension ExperimentStore {
     public func importFolder(_ folder: URL) throws -> ImportOutcome {
         let contents = try ExperimentFolderReader.read(folder)
         let experiment = contents.experiment
-        let folderPath = folder.standardizedFileURL.path(percentEncoded: false)
+        var folderPath = folder.standardizedFileURL.path(percentEncoded: false)
+        if folderPath.count > 1, folderPath.hasSuffix("/") { folderPath.removeLast() }
         return try database.transaction(.immediate) {
             if try self.experiment(id: experiment.id) != nil {
                 return .alreadyPresent(experimentID: experiment.id, name: experiment.name)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The runs of one input + persona within one experiment, for `compare` and `consistency`.
 public struct InputStatistics: Sendable, Equatable {
     public var input: String
@@ -39,35 +41,119 @@ extension ExperimentStore {
     /// Per input + persona statistics of one experiment, in the order the inputs first ran.
     ///
     /// One pass in plan order over the (experiment_id, run_index) index, grouped in memory: sorting 100,000
-    /// rows by input in SQL costs more, and another index on traces would slow every insert.
+    /// rows by input in SQL costs more, and another index on traces would slow every insert. Rows are grouped
+    /// by their bytes (hashed, then compared), so a String is made only once per input and per distinct output.
     public func inputStatistics(experimentID: String) throws -> [InputStatistics] {
-        var positions: [InputKey: Int] = [:]
-        var groups: [InputStatistics] = []
-        var outputSets: [Set<String>] = []
+        var groups: [InputGroup] = []
+        var firstWithHash: [UInt64: Int] = [:]
+        var nextWithHash: [Int?] = []
         try database.prepare("""
             SELECT input, persona, success, duration_ms, output FROM traces WHERE experiment_id = ? ORDER BY run_index
             """).forEachRow([experimentID]) { row in
-                let key = InputKey(input: row.text(0), persona: row.optionalText(1))
-                let index: Int
-                if let known = positions[key] {
-                    index = known
-                } else {
-                    index = groups.count
-                    positions[key] = index
-                    groups.append(InputStatistics(input: key.input, persona: key.persona, runs: 0, successes: 0, durations: [], outputs: []))
-                    outputSets.append([])
-                }
-                groups[index].runs += 1
-                groups[index].durations.append(row.double(3))
-                if row.bool(2) {
-                    groups[index].successes += 1
-                    outputSets[index].insert(row.text(4))
+                let success = row.bool(2)
+                let duration = row.double(3)
+                let hasPersona = !row.isNull(1)
+                row.withTextBytes(0) { input in
+                    row.withTextBytes(1) { personaBytes in
+                        let persona = hasPersona ? personaBytes : nil
+                        let hash = ByteHash.of(input, then: persona)
+                        var index = firstWithHash[hash]
+                        while let candidate = index, !groups[candidate].matches(input, persona) { index = nextWithHash[candidate] }
+                        let group: Int
+                        if let index {
+                            group = index
+                        } else {
+                            group = groups.count
+                            groups.append(InputGroup(input: Array(input), persona: persona.map { Array($0) }))
+                            nextWithHash.append(firstWithHash[hash])
+                            firstWithHash[hash] = group
+                        }
+                        groups[group].durations.append(duration)
+                        if success {
+                            groups[group].successes += 1
+                            row.withTextBytes(4) { groups[group].addOutput($0) }
+                        }
+                    }
                 }
             }
-        for index in groups.indices {
-            groups[index].durations.sort()
-            groups[index].outputs = outputSets[index].sorted()
+        return groups.map { $0.statistics() }
+    }
+}
+
+extension ExperimentStore {
+    /// The input statistics of several experiments, read side by side, each on its own read-only connection:
+    /// reading is most of the time `compare` takes. Nothing is read twice, so each list is consistent in itself.
+    public func inputStatistics(experimentIDs: [String]) throws -> [[InputStatistics]] {
+        guard experimentIDs.count > 1 else { return try experimentIDs.map { try inputStatistics(experimentID: $0) } }
+        let path = database.path
+        let results = ParallelResults<[InputStatistics]>(count: experimentIDs.count)
+        DispatchQueue.concurrentPerform(iterations: experimentIDs.count) { index in
+            results.set(index, Result {
+                try ExperimentStore(path: path, mode: .readOnly).inputStatistics(experimentID: experimentIDs[index])
+            })
         }
-        return groups
+        return try results.values()
+    }
+}
+
+/// The runs of one input + persona while they are being read, kept as bytes.
+private struct InputGroup {
+    let input: [UInt8]
+    let persona: [UInt8]?
+    var successes = 0
+    var durations: [Double] = []
+    /// Distinct outputs with their hashes; `lookup` indexes them once there are many.
+    var outputs: [(hash: UInt64, bytes: [UInt8])] = []
+    var lookup: [UInt64: [Int]] = [:]
+
+    init(input: [UInt8], persona: [UInt8]?) { self.input = input; self.persona = persona }
+
+    func matches(_ otherInput: UnsafeBufferPointer<UInt8>, _ otherPersona: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard Bytes.equal(input, otherInput) else { return false }
+        switch (persona, otherPersona) {
+        case (nil, nil): return true
+        case let (mine?, theirs?): return Bytes.equal(mine, theirs)
+        default: return false
+        }
+    }
+
+    mutating func addOutput(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let hash = ByteHash.of(bytes, then: nil)
+        if outputs.count < 32 {
+            if outputs.contains(where: { $0.hash == hash && Bytes.equal($0.bytes, bytes) }) { return }
+        } else {
+            if lookup.isEmpty { for (i, o) in outputs.enumerated() { lookup[o.hash, default: []].append(i) } }
+            if let same = lookup[hash], same.contains(where: { Bytes.equal(outputs[$0].bytes, bytes) }) { return }
+            lookup[hash, default: []].append(outputs.count)
+        }
+        outputs.append((hash, Array(bytes)))
+    }
+
+    func statistics() -> InputStatistics {
+        InputStatistics(
+            input: String(decoding: input, as: UTF8.self), persona: persona.map { String(decoding: $0, as: UTF8.self) },
+            runs: durations.count, successes: successes, durations: durations.sorted(),
+            outputs: outputs.map { String(decoding: $0.bytes, as: UTF8.self) }.sorted())
+    }
+}
+
+private enum Bytes {
+    /// memcmp equality: the generic `elementsEqual` compares byte by byte through protocol witnesses.
+    static func equal(_ stored: [UInt8], _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard stored.count == other.count else { return false }
+        guard let base = other.baseAddress, !stored.isEmpty else { return true }
+        return stored.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, other.count) == 0 }
+    }
+}
+
+/// FNV-1a over bytes: cheap, and good enough to pick candidates that are then compared byte for byte.
+private enum ByteHash {
+    static func of(_ first: UnsafeBufferPointer<UInt8>, then second: UnsafeBufferPointer<UInt8>?) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in first { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        // A separator, so that ("ab", "c") and ("a", "bc") differ, and a marker for a missing second part.
+        hash = (hash ^ (second == nil ? 0xFF : 0xFE)) &* 0x0000_0100_0000_01B3
+        if let second { for byte in second { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 } }
+        return hash
     }
 }

@@ -21,6 +21,9 @@ public enum SQLRefusal: Error, CustomStringConvertible, Sendable, Equatable {
             return "internal error: `sql` statements must run on a database opened read-only."
         case .severalStatements:
             return "only one statement is run at a time; remove everything after the first ';'."
+        case let .writes(verb) where ["SELECT", "WITH", "VALUES", "EXPLAIN"].contains(verb):
+            return "this \(verb) is refused: it calls something that could change the database or reach outside it "
+                + "(a PRAGMA function with an argument, load_extension, …). `query sql` is read-only; nothing was changed."
         case let .writes(verb):
             return "\(verb) is refused: `query sql` is read-only and runs only statements that cannot change the database "
                 + "(SELECT, WITH … SELECT, EXPLAIN, and PRAGMAs that read the schema). Nothing was changed."
@@ -28,7 +31,9 @@ public enum SQLRefusal: Error, CustomStringConvertible, Sendable, Equatable {
             let why: String
             switch verb {
             case "ATTACH", "DETACH": why = "the database is opened alone and read-only; other files cannot be attached"
-            case "PRAGMA": why = "PRAGMAs can only be read, and only those that describe the schema (table_info, index_list, …)"
+            case "PRAGMA":
+                why = "PRAGMAs cannot be set, and only a few that describe the file can be read (user_version, page_count, "
+                    + "integrity_check, …); for a table's columns read SELECT sql FROM sqlite_master WHERE name = 'traces'"
             default: why = "only reading statements are allowed"
             }
             return "\(verb) is refused: \(why) (SQLite: \(message)). Nothing was changed."
@@ -67,8 +72,7 @@ extension Database {
         guard rc == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(handle))
             sqlite3_finalize(first)
-            if rc & 0xFF == SQLITE_AUTH { throw SQLRefusal.denied(verb: verb, message: message) }
-            throw SQLRefusal.invalid(message: message)
+            throw Self.failure(rc, message, verb: verb)
         }
         guard let statement = first else { throw SQLRefusal.empty }
         defer { sqlite3_finalize(statement) }
@@ -82,14 +86,17 @@ extension Database {
         while true {
             let step = sqlite3_step(statement)
             if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else {
-                let message = String(cString: sqlite3_errmsg(handle))
-                if step & 0xFF == SQLITE_AUTH { throw SQLRefusal.denied(verb: verb, message: message) }
-                throw SQLRefusal.invalid(message: message)
-            }
+            guard step == SQLITE_ROW else { throw Self.failure(step, String(cString: sqlite3_errmsg(handle)), verb: verb) }
             rows.append((0..<Int(count)).map { row.value($0) })
         }
         return SQLResult(columns: columns, rows: rows)
+    }
+
+    /// The refusal for a failed prepare or step. SQLite reports some denials (CREATE, load_extension) as plain
+    /// errors saying "not authorized", so the message counts as much as the code.
+    private static func failure(_ rc: Int32, _ message: String, verb: String) -> SQLRefusal {
+        guard rc & 0xFF == SQLITE_AUTH || message == "not authorized" else { return .invalid(message: message) }
+        return ["ATTACH", "DETACH", "PRAGMA"].contains(verb) ? .denied(verb: verb, message: message) : .writes(verb: verb)
     }
 
     /// True when `rest` holds a statement rather than only spaces, semicolons and comments.

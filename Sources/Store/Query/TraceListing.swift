@@ -40,9 +40,9 @@ extension ExperimentStore {
         if let persona = filter.persona { sql += " AND persona = ?"; values.append(persona) }
         if let iteration = filter.iteration { sql += " AND iteration = ?"; values.append(iteration) }
         if let grep = filter.grep {
-            sql += #" AND (input LIKE ?3 ESCAPE '\' OR output LIKE ?3 ESCAPE '\')"#
-            // Numbered so one binding serves both columns; the earlier parameters keep positions 1 and 2.
-            sql = sql.replacingOccurrences(of: "?3", with: "?\(values.count + 1)")
+            // One numbered parameter serves both columns; a later plain `?` takes the number after it.
+            let number = values.count + 1
+            sql += " AND (input LIKE ?\(number) ESCAPE '\\' OR output LIKE ?\(number) ESCAPE '\\')"
             values.append("%" + Self.likeEscaped(grep) + "%")
         }
         sql += " ORDER BY run_index LIMIT ?"
