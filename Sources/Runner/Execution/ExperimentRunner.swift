@@ -126,10 +126,12 @@ public enum ExperimentRunner {
         defer { monitor.cancel() }
 
         let results = ResultQueue()
-        let policy = RunPolicy(config: config, launch: launch, conversation: prepared.conversation, progress: progress)
+        let workerCount = min(prepared.parallel, target.runs.count)
+        var runPolicy = RunPolicy(config: config, launch: launch, conversation: prepared.conversation, progress: progress)
+        runPolicy.pipelined = runPolicy.pipelined && workerCount <= 2
+        let policy = runPolicy
         let saving = Task { await writer.drain(results, experimentID: experimentID, progress: progress) }
         var fatalError: Error?
-        let workerCount = min(prepared.parallel, target.runs.count)
         await withTaskGroup(of: Error?.self) { group in
             for slot in 0..<workerCount {
                 group.addTask {

@@ -56,6 +56,10 @@ struct RunPolicy: Sendable {
 
     /// Set for multi-turn experiments.
     let conversation: ConversationSettings?
+    /// Two requests in flight per worker. It keeps a fast agent busy while fluxloop records the previous run;
+    /// with many workers the agent is the bottleneck anyway, and a second queued run per worker would only
+    /// make the last ones wait. Command workers get one request at a time (their stderr is matched by time).
+    var pipelined: Bool
     /// Where turn progress goes.
     let progress: ProgressReporter?
 
@@ -63,6 +67,7 @@ struct RunPolicy: Sendable {
         self.launch = launch
         self.conversation = conversation
         self.progress = progress
+        pipelined = launch.expectsReadyLine
         timeout = config.runner.timeoutSeconds ?? 300
         retries = config.runner.retriesRequested ? max(0, config.runner.maxRetries) : 0
         retryDelay = max(0, config.runner.retryDelay)
@@ -70,15 +75,14 @@ struct RunPolicy: Sendable {
 }
 
 /// One worker's share of the experiment: take runs, call the agent, hand each result to the writer.
-/// The Python worker gets two requests in flight, so the agent never waits while fluxloop records the
-/// previous run; it answers in order, so a worker that dies or hangs was busy with the oldest one.
-/// Command workers get one at a time: their stderr is matched to a run only by when it arrives.
+/// With `RunPolicy.pipelined`, two requests are in flight; the worker answers in order, so a worker that
+/// dies or hangs was busy with the oldest one.
 struct WorkerLoop {
     var worker: AgentWorker
     let policy: RunPolicy
     let dispatcher: RunDispatcher
     let results: ResultQueue
-    private var depth: Int { policy.launch.expectsReadyLine ? 2 : 1 }
+    private var depth: Int { policy.pipelined ? 2 : 1 }
 
     /// A run on its way through the worker, with the attempts it already had.
     private struct Attempt {
