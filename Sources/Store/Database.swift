@@ -12,7 +12,6 @@ public final class Database {
     let handle: OpaquePointer
     public let path: String
     public let mode: Mode
-    private var statementCache: [String: Statement] = [:]
 
     /// Opens (and in read-write mode creates, with its parent folders) the database at `path`.
     /// Foreign keys are on and a busy timeout makes concurrent writers wait instead of failing.
@@ -53,7 +52,6 @@ public final class Database {
     private static let configureLibrary: Void = { _ = csqlite_disable_memory_statistics() }()
 
     deinit {
-        statementCache.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -82,14 +80,6 @@ public final class Database {
     /// A new prepared statement.
     public func prepare(_ sql: String) throws(DatabaseError) -> Statement {
         try Statement(database: self, sql: sql)
-    }
-
-    /// A prepared statement kept for reuse, for SQL that runs on every trace.
-    public func cached(_ sql: String) throws(DatabaseError) -> Statement {
-        if let statement = statementCache[sql] { return statement }
-        let statement = try prepare(sql)
-        statementCache[sql] = statement
-        return statement
     }
 
     public enum TransactionKind: String, Sendable {

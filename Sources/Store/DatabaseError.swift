@@ -24,10 +24,6 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         self.init(code: code & 0xFF, extendedCode: extended, message: message, sql: sql)
     }
 
-    public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
-    public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
-    public var isReadOnly: Bool { code == SQLITE_READONLY || code == SQLITE_AUTH }
-
     public var description: String {
         var text = "SQLite error \(code)"
         if extendedCode != code { text += " (extended \(extendedCode))" }

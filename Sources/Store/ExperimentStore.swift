@@ -137,13 +137,6 @@ public final class ExperimentStore {
         }
     }
 
-    /// Removes an experiment and everything recorded for it.
-    public func deleteExperiment(id: String) throws {
-        try database.transaction {
-            try database.prepare("DELETE FROM experiments WHERE id = ?").execute(id)
-        }
-    }
-
     // MARK: Reading
 
     private static let experimentColumns = """
@@ -235,10 +228,5 @@ public final class ExperimentStore {
                 RecordedRun(runIndex: $0.int(0), iteration: $0.int(1), inputIndex: $0.int(2), persona: $0.optionalText(3),
                             input: $0.text(4), success: $0.bool(5))
             }
-    }
-
-    /// Plan positions that already have a recorded result.
-    public func recordedRunIndexes(experimentID: String) throws -> Set<Int> {
-        Set(try database.prepare("SELECT run_index FROM traces WHERE experiment_id = ?").map([experimentID]) { $0.int(0) })
     }
 }

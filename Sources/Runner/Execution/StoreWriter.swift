@@ -13,11 +13,6 @@ actor StoreWriter {
 
     func create(_ experiment: ExperimentRecord) throws { try store.createExperiment(experiment) }
 
-    /// Commits one run; once this returns, the run survives any crash of the tool.
-    func append(_ trace: TraceRecord, experimentID: String) throws {
-        try store.appendTrace(trace, experimentID: experimentID)
-    }
-
     /// Commits finished runs from `queue` until it is closed. Whatever arrived while the previous commit was
     /// being written goes into the next transaction together (group commit), so a run waits at most one
     /// commit before it is durable, and a fast agent is not held back by one commit per run.

@@ -91,12 +91,6 @@ final class AgentWorker: @unchecked Sendable {
 
     var pid: Int32 { process.pid }
 
-    /// Sends one request and waits for its response.
-    func call(_ request: JSON) async throws -> (response: JSON, stderr: String) {
-        let id = try send(request)
-        return try await receive(id)
-    }
-
     /// Writes one request line and returns its id. Requests may be pipelined: the worker answers them in order.
     func send(_ request: JSON) throws -> String {
         counter += 1
