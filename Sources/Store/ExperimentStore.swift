@@ -34,92 +34,59 @@ public final class ExperimentStore {
 
     /// Appends one finished run with its turns and observations, atomically.
     public func appendTrace(_ trace: TraceRecord, experimentID: String) throws {
-        try database.transaction {
-            try insert(trace, experimentID: experimentID)
-            try countRun.get().execute(1, experimentID)
-        }
+        try appendTraces([EncodedTrace(trace)], experimentID: experimentID)
     }
 
     /// Appends several finished runs in one transaction (all or none).
     public func appendTraces(_ traces: [TraceRecord], experimentID: String) throws {
+        try appendTraces(traces.map(EncodedTrace.init), experimentID: experimentID)
+    }
+
+    /// Appends runs encoded beforehand (for example by the workers that produced them), in one transaction.
+    public func appendTraces(_ traces: [EncodedTrace], experimentID: String) throws {
         guard !traces.isEmpty else { return }
         try database.transaction {
-            for trace in traces { try insert(trace, experimentID: experimentID) }
-            try countRun.get().execute(traces.count, experimentID)
+            var successful = 0
+            var duration = 0.0
+            for trace in traces {
+                try insert(trace, experimentID: experimentID)
+                if trace.record.success { successful += 1 }
+                duration += trace.record.durationMs
+            }
+            try countRuns.get().execute(traces.count, successful, duration, experimentID)
         }
     }
 
-    /// Statements prepared once per store: hashing their SQL text on every trace would cost more than running them.
+    /// Prepared once per store: hashing the SQL text on every trace would cost more than running it.
     private lazy var insertTrace = Result { try database.prepare("""
         INSERT INTO traces (trace_id, experiment_id, run_index, iteration, persona, input_index, input, output,
             success, error_type, error_message, error_traceback, duration_ms, started_at, ended_at, attempts,
             termination_reason, turn_count, conversation_state, supervisor_response, callback_messages,
-            stdout, stderr, metadata)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            stdout, stderr, metadata, conversation_json, observations_json, observation_count, observation_tokens)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """) }
-    private var insertTurns: [Int: Statement] = [:]
-    private var insertObservations: [Int: Statement] = [:]
-    private lazy var countRun = Result {
-        try database.prepare("UPDATE experiments SET executed_runs = executed_runs + ? WHERE id = ?")
+
+    /// The experiment row's counters move with its runs, in the same transaction.
+    private lazy var countRuns = Result {
+        try database.prepare("""
+            UPDATE experiments SET executed_runs = executed_runs + ?, successful_runs = successful_runs + ?,
+                total_duration_ms = total_duration_ms + ?
+            WHERE id = ?
+            """)
     }
 
-    /// One INSERT for `rows` rows: a few multi-row statements cost less than many single-row ones.
-    private func multiRowInsert(_ cache: inout [Int: Statement], rows: Int, head: String, placeholders: String) throws -> Statement {
-        if let statement = cache[rows] { return statement }
-        let sql = head + Array(repeating: placeholders, count: rows).joined(separator: ", ")
-        let statement = try database.prepare(sql)
-        if rows <= 16 { cache[rows] = statement }
-        return statement
-    }
-
-    private func insert(_ t: TraceRecord, experimentID: String) throws {
-        try insertTrace.get().execute(arguments: [
-            t.traceID, experimentID, t.runIndex, t.iteration, t.persona, t.inputIndex, t.input, t.output,
-            t.success, t.errorType, t.errorMessage, t.errorTraceback, t.durationMs, t.startedAt, t.endedAt,
-            t.attempts, t.terminationReason, t.turnCount, try line(t.conversationState), try line(t.supervisorResponse),
-            try line(t.callbackMessages), t.stdout, t.stderr, try line(t.metadata),
-        ])
-        let row = database.lastInsertedRowID
-        if !t.turns.isEmpty {
-            var values: [DatabaseBindable?] = []
-            values.reserveCapacity(t.turns.count * 7)
-            for (position, turn) in t.turns.enumerated() {
-                values += [row, position, turn.turnIndex, turn.role, turn.content, turn.source, try line(turn.metadata)] as [DatabaseBindable?]
-            }
-            try multiRowInsert(&insertTurns, rows: t.turns.count,
-                               head: "INSERT INTO turns (trace_row, position, turn_index, role, content, source, metadata) VALUES ",
-                               placeholders: "(?, ?, ?, ?, ?, ?, ?)").execute(arguments: values)
+    /// Inserts one run inside the caller's transaction.
+    func insert(_ e: EncodedTrace, experimentID: String) throws {
+        try insertTrace.get().execute { b in
+            b.add(e.record.traceID); b.add(experimentID); b.add(e.record.runIndex); b.add(e.record.iteration)
+            b.add(e.record.persona); b.add(e.record.inputIndex); b.add(e.record.input); b.add(e.record.output)
+            b.add(e.record.success); b.add(e.record.errorType); b.add(e.record.errorMessage); b.add(e.record.errorTraceback)
+            b.add(e.record.durationMs); b.add(e.record.startedAt); b.add(e.record.endedAt); b.add(e.record.attempts)
+            b.add(e.record.terminationReason); b.add(e.record.turnCount); b.add(e.record.conversationState)
+            b.add(e.record.supervisorResponse); b.add(e.record.callbackMessages); b.add(e.record.stdout)
+            b.add(e.record.stderr); b.add(e.record.metadata)
+            b.add(e.conversation); b.add(e.observations); b.add(e.observationCount); b.add(e.tokens)
         }
-        // SQLite allows 32,766 parameters per statement; 17 per observation.
-        var start = 0
-        while start < t.observations.count {
-            let chunk = t.observations[start..<min(start + 1000, t.observations.count)]
-            var values: [DatabaseBindable?] = []
-            values.reserveCapacity(chunk.count * 17)
-            for (offset, o) in chunk.enumerated() {
-                values += [
-                    row, start + offset, o.id, o.parentID, o.type, o.name, o.startTime, o.endTime, o.level,
-                    try line(o.input), try line(o.output), try line(o.metadata), o.model, o.promptTokens, o.completionTokens, o.totalTokens, o.error,
-                ] as [DatabaseBindable?]
-            }
-            try multiRowInsert(&insertObservations, rows: chunk.count, head: """
-                INSERT INTO observations (trace_row, position, id, parent_id, type, name, start_time, end_time, level,
-                    input, output, metadata, model, prompt_tokens, completion_tokens, total_tokens, error) VALUES
-                """, placeholders: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: values)
-            start += chunk.count
-        }
-    }
-
-    /// JSON text on one line: the export views splice JSON columns into JSON-lines files as they are.
-    private func line(_ json: String?) throws -> String? {
-        guard let json else { return nil }
-        return try line(json)
-    }
-
-    private func line(_ json: String) throws -> String {
-        var copy = json
-        let multiline = copy.withUTF8 { bytes in bytes.contains(0x0A) || bytes.contains(0x0D) }
-        return multiline ? try JSON.parse(json).text : json
     }
 
     /// Sets the final status (and completion time) of an experiment.
@@ -127,13 +94,30 @@ public final class ExperimentStore {
         try database.transaction {
             try database.prepare("UPDATE experiments SET status = ?, completed_at = ? WHERE id = ?")
                 .execute(status.rawValue, completedAt, id)
+            try recordPercentiles(experimentID: id)
         }
+    }
+
+    /// Stores the nearest-rank p50 and p95 of the experiment's run durations on its row, so that listing a long
+    /// history reads no traces. Inside the caller's transaction.
+    func recordPercentiles(experimentID id: String) throws {
+        let runs = try database.scalarInt("SELECT executed_runs FROM experiments WHERE id = ?", [id]) ?? 0
+        guard runs > 0 else { return }
+        let nth = try database.prepare(
+            "SELECT duration_ms FROM traces WHERE experiment_id = ? ORDER BY duration_ms LIMIT 1 OFFSET ?")
+        let p50 = try nth.first([id, Self.nearestRank(runs, 50) - 1]) { $0.double(0) }
+        let p95 = try nth.first([id, Self.nearestRank(runs, 95) - 1]) { $0.double(0) }
+        try database.prepare("UPDATE experiments SET p50_duration_ms = ?, p95_duration_ms = ? WHERE id = ?")
+            .execute(p50, p95, id)
     }
 
     /// Marks an experiment as running again (a resume), clearing its completion time.
     public func reopenExperiment(id: String) throws {
         try database.transaction {
-            try database.prepare("UPDATE experiments SET status = 'running', completed_at = NULL WHERE id = ?").execute(id)
+            try database.prepare("""
+                UPDATE experiments SET status = 'running', completed_at = NULL, p50_duration_ms = NULL, p95_duration_ms = NULL
+                WHERE id = ?
+                """).execute(id)
         }
     }
 
@@ -167,23 +151,14 @@ public final class ExperimentStore {
 
     /// The traces of an experiment in plan order, with their turns and observations.
     public func traces(experimentID: String) throws -> [TraceRecord] {
-        let turnsStatement = try database.prepare(
-            "SELECT turn_index, role, content, source, metadata FROM turns WHERE trace_row = ? ORDER BY position")
-        let observationsStatement = try database.prepare("""
-            SELECT id, parent_id, type, name, start_time, end_time, level, input, output, metadata, model,
-                prompt_tokens, completion_tokens, total_tokens, error
-            FROM observations WHERE trace_row = ? ORDER BY position
-            """)
-        var result: [TraceRecord] = []
-        var rows: [Int] = []
         try database.prepare("""
             SELECT trace_id, run_index, iteration, persona, input_index, input, output, success, error_type,
                 error_message, error_traceback, duration_ms, started_at, ended_at, attempts, termination_reason,
-                turn_count, conversation_state, supervisor_response, callback_messages, stdout, stderr, metadata, id
+                turn_count, conversation_state, supervisor_response, callback_messages, stdout, stderr, metadata,
+                conversation_json, observations_json, observation_tokens
             FROM traces WHERE experiment_id = ? ORDER BY run_index
-            """).forEachRow([experimentID]) { r in
-                rows.append(r.int(23))
-                result.append(TraceRecord(
+            """).map([experimentID]) { r in
+                TraceRecord(
                     traceID: r.text(0), runIndex: r.int(1), iteration: r.int(2), persona: r.optionalText(3),
                     inputIndex: r.int(4), input: r.text(5), output: r.optionalText(6), success: r.bool(7),
                     errorType: r.optionalText(8), errorMessage: r.optionalText(9), errorTraceback: r.optionalText(10),
@@ -191,22 +166,10 @@ public final class ExperimentStore {
                     terminationReason: r.optionalText(15), turnCount: r.optionalInt(16),
                     conversationState: r.optionalText(17), supervisorResponse: r.optionalText(18),
                     callbackMessages: r.optionalText(19), stdout: r.optionalText(20), stderr: r.optionalText(21),
-                    metadata: r.text(22)))
+                    metadata: r.text(22),
+                    turns: try StoredTrace.turns(r.text(23)),
+                    observations: try StoredTrace.observations(r.text(24), tokens: r.optionalText(25)))
             }
-        for index in result.indices {
-            result[index].turns = try turnsStatement.map([rows[index]]) {
-                TurnRecord(turnIndex: $0.int(0), role: $0.text(1), content: $0.text(2), source: $0.text(3), metadata: $0.text(4))
-            }
-            result[index].observations = try observationsStatement.map([rows[index]]) {
-                ObservationRecord(
-                    id: $0.text(0), parentID: $0.optionalText(1), type: $0.text(2), name: $0.text(3),
-                    startTime: $0.optionalText(4), endTime: $0.optionalText(5), level: $0.text(6),
-                    input: $0.optionalText(7), output: $0.optionalText(8), metadata: $0.text(9), model: $0.optionalText(10),
-                    promptTokens: $0.optionalInt(11), completionTokens: $0.optionalInt(12), totalTokens: $0.optionalInt(13),
-                    error: $0.optionalText(14))
-            }
-        }
-        return result
     }
 
     /// What identifies each recorded run, for matching it against a plan again.

@@ -18,12 +18,16 @@ public enum ExportKind: String, CaseIterable, Sendable {
 
     public var fileName: String { rawValue + ".jsonl" }
 
+    /// Rows of (text, objects in it): one line per trace, or a trace's block of observation lines.
     var query: String {
         switch self {
-        case .traceSummary: return "SELECT json FROM trace_summary WHERE experiment_id = ? ORDER BY run_index"
-        case .traces: return "SELECT json FROM trace_detail WHERE experiment_id = ? ORDER BY run_index"
+        case .traceSummary: return "SELECT json, 1 FROM trace_summary WHERE experiment_id = ? ORDER BY run_index"
+        case .traces: return "SELECT json, 1 FROM trace_detail WHERE experiment_id = ? ORDER BY run_index"
         case .observations:
-            return "SELECT json FROM observation_export WHERE experiment_id = ? ORDER BY run_index, position"
+            return """
+                SELECT lines, observation_count FROM observation_lines
+                WHERE experiment_id = ? AND observation_count > 0 ORDER BY run_index
+                """
         }
     }
 }
@@ -84,7 +88,7 @@ public struct Exporter {
                 _ = fwrite(bytes.baseAddress, 1, bytes.count, sink)
                 _ = fputc(0x0A, sink)
             }
-            count += 1
+            count += row.int(1)
         }
         return count
     }

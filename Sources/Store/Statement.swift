@@ -44,6 +44,18 @@ extension Optional: DatabaseBindable where Wrapped: DatabaseBindable {
     }
 }
 
+/// Text already encoded as UTF-8 bytes, bound as TEXT without building a `String` first.
+public struct UTF8Text: DatabaseBindable, Sendable {
+    public var bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(("" as StaticString).utf8Start)
+            return sqlite3_bind_text(statement, index, base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), transient)
+        }
+    }
+}
+
 /// SQL NULL, for binding where no typed optional is at hand.
 public struct DatabaseNull: DatabaseBindable {
     public init() {}
@@ -83,6 +95,22 @@ public final class Statement {
     /// Runs a statement that returns no rows.
     public func execute(_ values: DatabaseBindable?...) throws(DatabaseError) {
         try bind(values)
+        try stepToEnd()
+    }
+
+    /// Runs a statement that returns no rows, binding parameters 1…n in the order `body` adds them. Typed values
+    /// without an array of existentials, for the hot inserts; parameters left unbound are NULL.
+    public func execute(binding body: (inout Bindings) -> Void) throws(DatabaseError) {
+        sqlite3_reset(handle)
+        var bindings = Bindings(handle: handle)
+        body(&bindings)
+        let count = sqlite3_bind_parameter_count(handle)
+        if bindings.index < count {
+            for index in (bindings.index + 1)...count { sqlite3_bind_null(handle, index) }
+        }
+        guard bindings.result == SQLITE_OK else {
+            throw DatabaseError(connection: database.handle, code: bindings.result, sql: sql)
+        }
         try stepToEnd()
     }
 
@@ -138,6 +166,27 @@ public final class Statement {
 
     /// True when the statement cannot change the database (SQLite's own judgement).
     public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+}
+
+/// Positional parameter binding for `Statement.execute(binding:)`.
+public struct Bindings {
+    let handle: OpaquePointer
+    fileprivate(set) var index: Int32 = 0
+    fileprivate(set) var result = SQLITE_OK
+
+    public mutating func add<T: DatabaseBindable>(_ value: T) {
+        index += 1
+        record(value.bind(to: handle, at: index))
+    }
+
+    public mutating func add<T: DatabaseBindable>(_ value: T?) {
+        index += 1
+        record(value.map { $0.bind(to: handle, at: index) } ?? sqlite3_bind_null(handle, index))
+    }
+
+    private mutating func record(_ code: Int32) {
+        if code != SQLITE_OK, result == SQLITE_OK { result = code }
+    }
 }
 
 /// The current row of a statement; typed access by 0-based column index.

@@ -50,6 +50,36 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// Encodes `records` on a producer thread, `batch` at a time, while `write` inserts the batches already encoded.
+func pipelined(_ records: [TraceRecord], batch: Int, write: ([EncodedTrace]) throws -> Void) throws {
+    let batches = (records.count + batch - 1) / batch
+    let ready = NSCondition()
+    nonisolated(unsafe) var slots = [[EncodedTrace]?](repeating: nil, count: batches)
+    nonisolated(unsafe) var failure: Error?
+    let producer = Thread {
+        for b in 0..<batches {
+            let encoded: [EncodedTrace]
+            do {
+                encoded = try records[(b * batch)..<min((b + 1) * batch, records.count)].map(EncodedTrace.init)
+            } catch {
+                ready.lock(); failure = error; ready.broadcast(); ready.unlock()
+                return
+            }
+            ready.lock(); slots[b] = encoded; ready.signal(); ready.unlock()
+        }
+    }
+    producer.start()
+    for b in 0..<batches {
+        ready.lock()
+        while slots[b] == nil, failure == nil { ready.wait() }
+        if let failure { ready.unlock(); throw failure }
+        let encoded = slots[b]!
+        slots[b] = nil
+        ready.unlock()
+        try write(encoded)
+    }
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(1)
@@ -68,35 +98,67 @@ do {
     case "bench":
         let count = Int(option("--traces", "100000")!) ?? 100_000
         let batch = Int(option("--batch", "1000")!) ?? 1000
+        // --only single|batched|export: profile one part alone.
+        let only = option("--only")
         let folder = FileManager.default.temporaryDirectory.appending(path: "fluxloop-store-bench-\(UUID().uuidString)")
         defer { if option("--keep") == nil { try? FileManager.default.removeItem(at: folder) } else { print("kept \(folder.path)") } }
         let records = (0..<count).map { trace($0, experiment: "one") }
         print("store benchmark: \(count) traces, 3 observations + 2 turns each, SQLite \(Database.sqliteVersion)")
+        print("(as in the runner, traces are encoded by their producer on another thread while the writer inserts)")
 
         let single = try ExperimentStore(path: folder.appending(path: "single.db").path)
         try single.createExperiment(experiment("one", runs: count))
-        let perTrace = try seconds { for r in records { try single.appendTrace(r, experimentID: "one") } }
-        print(String(format: "commit per trace : %8.0f traces/s  (%.2f s)", Double(count) / perTrace, perTrace))
-
-        let batched = try ExperimentStore(path: folder.appending(path: "batched.db").path)
-        try batched.createExperiment(experiment("one", runs: count))
-        let batchedTime = try seconds {
-            var start = 0
-            while start < count {
-                let end = min(start + batch, count)
-                try batched.appendTraces(Array(records[start..<end]), experimentID: "one")
-                start = end
+        if only == nil || only == "single" {
+            let perTrace = try seconds {
+                try pipelined(records, batch: 1) { try single.appendTraces($0, experimentID: "one") }
             }
+            print(String(format: "commit per trace : %8.0f traces/s  (%.2f s)", Double(count) / perTrace, perTrace))
+        } else if only == "export" {
+            try single.appendTraces(records, experimentID: "one")
         }
-        print(String(format: "batched (%5d)    : %8.0f traces/s  (%.2f s)", batch, Double(count) / batchedTime, batchedTime))
+
+        if only == nil || only == "batched" {
+            let batched = try ExperimentStore(path: folder.appending(path: "batched.db").path)
+            try batched.createExperiment(experiment("one", runs: count))
+            let batchedTime = try seconds {
+                try pipelined(records, batch: batch) { try batched.appendTraces($0, experimentID: "one") }
+            }
+            print(String(format: "batched (%5d)    : %8.0f traces/s  (%.2f s)", batch, Double(count) / batchedTime, batchedTime))
+            if only == "writer" || option("--writer") != nil {
+                let pre = try ExperimentStore(path: folder.appending(path: "pre.db").path)
+                try pre.createExperiment(experiment("one", runs: count))
+                let encoded = try records.map(EncodedTrace.init)
+                let t = try seconds {
+                    for start in stride(from: 0, to: count, by: batch) {
+                        try pre.appendTraces(Array(encoded[start..<min(start + batch, count)]), experimentID: "one")
+                    }
+                }
+                print(String(format: "  writer alone (encoded beforehand): %8.0f traces/s", Double(count) / t))
+            }
+            guard only == nil else { break }
+            let inline = try ExperimentStore(path: folder.appending(path: "inline.db").path)
+            try inline.createExperiment(experiment("one", runs: count))
+            let inlineTime = try seconds {
+                for start in stride(from: 0, to: count, by: batch) {
+                    try inline.appendTraces(Array(records[start..<min(start + batch, count)]), experimentID: "one")
+                }
+            }
+            print(String(format: "  same, encoding on the writer: %8.0f traces/s  (%.2f s)", Double(count) / inlineTime, inlineTime))
+        }
         try single.finishExperiment(id: "one", status: .completed)
 
-        var result = Exporter.Result()
-        let exportTime = try seconds {
-            result = try Exporter(database: single.database).export(experimentID: "one", to: folder.appending(path: "export"))
+        if only == nil || only == "export" {
+            if option("--debug-wal") != nil {
+                let wal = (try? FileManager.default.attributesOfItem(atPath: folder.appending(path: "single.db-wal").path)[.size]) ?? 0
+                print("wal before export: \(wal)")
+            }
+            var result = Exporter.Result()
+            let exportTime = try seconds {
+                result = try Exporter(database: single.database).export(experimentID: "one", to: folder.appending(path: "export"))
+            }
+            print(String(format: "export folder    : %8.0f traces/s  (%.2f s, %d traces, %d observations)",
+                         Double(result.traces) / exportTime, exportTime, result.traces, result.observations))
         }
-        print(String(format: "export folder    : %8.0f traces/s  (%.2f s, %d traces, %d observations)",
-                     Double(result.traces) / exportTime, exportTime, result.traces, result.observations))
     default:
         fail("usage: fluxloop-store-bench bench [--traces N] [--batch K] | append --db PATH --experiment ID --traces N")
     }

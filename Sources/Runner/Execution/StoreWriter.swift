@@ -20,11 +20,11 @@ actor StoreWriter {
     func drain(_ queue: ResultQueue, experimentID: String, progress: ProgressReporter) async -> Error? {
         while let batch = await queue.next() {
             do {
-                try store.appendTraces(batch, experimentID: experimentID)
+                try store.appendTraces(batch.map { try $0.get() }, experimentID: experimentID)
             } catch {
                 return error
             }
-            for trace in batch { progress.runFinished(success: trace.success) }
+            for trace in batch { progress.runFinished(success: (try? trace.get().record.success) ?? false) }
         }
         return nil
     }
@@ -52,12 +52,15 @@ actor StoreWriter {
 
 /// Finished runs on their way from the workers to the writer.
 final class ResultQueue: @unchecked Sendable {
+    typealias Item = Result<EncodedTrace, Error>
     private let lock = NSLock()
-    private var pending: [TraceRecord] = []
+    private var pending: [Item] = []
     private var closed = false
-    private var waiter: CheckedContinuation<[TraceRecord]?, Never>?
+    private var waiter: CheckedContinuation<[Item]?, Never>?
 
-    func push(_ trace: TraceRecord) {
+    /// Encodes the run on the caller's (worker's) thread, so the single writer only inserts.
+    func push(_ record: TraceRecord) {
+        let trace = Item { try EncodedTrace(record) }
         lock.lock()
         if let waiter {
             self.waiter = nil
@@ -70,7 +73,7 @@ final class ResultQueue: @unchecked Sendable {
     }
 
     /// Everything queued so far (waiting for at least one run), or nil once closed and empty.
-    func next() async -> [TraceRecord]? {
+    func next() async -> [Item]? {
         await withCheckedContinuation { continuation in
             lock.lock()
             if !pending.isEmpty {

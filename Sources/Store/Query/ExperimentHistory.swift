@@ -41,81 +41,35 @@ extension ExperimentStore {
     public func history(_ filter: HistoryFilter = HistoryFilter()) throws -> [ExperimentOverview] {
         var conditions: [String] = []
         var values: [DatabaseBindable?] = []
-        if let name = filter.name { conditions.append("name = ?"); values.append(name) }
-        if let since = filter.since { conditions.append("started_at >= ?"); values.append(since) }
-        if let status = filter.status { conditions.append("status = ?"); values.append(status.rawValue) }
+        if let name = filter.name { conditions.append("e.name = ?"); values.append(name) }
+        if let since = filter.since { conditions.append("e.started_at >= ?"); values.append(since) }
+        if let status = filter.status { conditions.append("e.status = ?"); values.append(status.rawValue) }
         values.append(filter.limit ?? -1)
-        let sql = "SELECT \(Self.overviewColumns) FROM experiments"
-            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-            + " ORDER BY started_at DESC, rowid DESC LIMIT ?"
-        return try overviews(sql: sql, values)
+        return try overviews(
+            where: conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "),
+            then: "ORDER BY e.started_at DESC, e.rowid DESC LIMIT ?", values)
     }
 
     /// The statistics of one experiment.
     public func overview(experimentID: String) throws -> ExperimentOverview? {
-        try overviews(sql: "SELECT \(Self.overviewColumns) FROM experiments WHERE id = ?", [experimentID]).first
+        try overviews(where: "WHERE e.id = ?", then: "", [experimentID]).first
     }
 
-    private static let overviewColumns = "id, name, status, started_at, completed_at, planned_runs"
-
-    /// Statistics are gathered experiment by experiment, each from its own range of the traces_by_duration index
-    /// (which holds every column read): one grouped join over all experiments would sort every trace first.
-    /// A long history is shared out among read-only connections on every processor core.
-    private func overviews(sql: String, _ values: [DatabaseBindable?]) throws -> [ExperimentOverview] {
-        var result = try database.prepare(sql).map(values) { row in
-            ExperimentOverview(
-                id: row.text(0), name: row.text(1), status: row.text(2), startedAt: row.text(3),
-                completedAt: row.optionalText(4), plannedRuns: row.int(5), runs: 0, successful: 0)
-        }
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, 4, result.count / 64)
-        guard workers > 1 else {
-            try Self.addStatistics(to: &result, from: database)
-            return result
-        }
-        let path = database.path
-        let listed = result
-        let parts = ParallelResults<[ExperimentOverview]>(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            parts.set(worker, Result {
-                // Every worker-th experiment, so that the large recent ones are spread out.
-                var share = stride(from: worker, to: listed.count, by: workers).map { listed[$0] }
-                try Self.addStatistics(to: &share, from: try Database(path: path, mode: .readOnly))
-                return share
-            })
-        }
-        for (worker, share) in try parts.values().enumerated() {
-            for (offset, overview) in share.enumerated() { result[worker + offset * workers] = overview }
-        }
-        return result
-    }
-
-    /// Fills in the counts, average and percentiles of each experiment.
-    private static func addStatistics(to overviews: inout [ExperimentOverview], from database: Database) throws {
-        let totals = try database.prepare(
-            "SELECT count(*), coalesce(sum(success), 0), avg(duration_ms) FROM traces WHERE experiment_id = ?")
-        // OFFSET steps through the index one entry at a time, so high percentiles are counted from the top.
-        let fromBottom = try database.prepare(
-            "SELECT duration_ms FROM traces WHERE experiment_id = ? ORDER BY duration_ms LIMIT 1 OFFSET ?")
-        let fromTop = try database.prepare(
-            "SELECT duration_ms FROM traces WHERE experiment_id = ? ORDER BY duration_ms DESC LIMIT 1 OFFSET ?")
-        func percentile(_ id: String, _ runs: Int, _ p: Int) throws -> Double? {
-            let rank = nearestRank(runs, p)
-            return rank <= runs / 2
-                ? try fromBottom.first([id, rank - 1]) { $0.double(0) }
-                : try fromTop.first([id, runs - rank]) { $0.double(0) }
-        }
-        for index in overviews.indices {
-            let id = overviews[index].id
-            try totals.first([id]) { row in
-                overviews[index].runs = row.int(0)
-                overviews[index].successful = row.int(1)
-                overviews[index].avgDurationMs = row.optionalDouble(2)
+    /// Statistics come from the experiment_stats view, which reads the counters and percentiles kept on each
+    /// experiment row: a history of thousands of experiments is listed without reading their traces.
+    private func overviews(where condition: String, then order: String, _ values: [DatabaseBindable?]) throws -> [ExperimentOverview] {
+        try database.prepare("""
+            SELECT e.id, e.name, e.status, e.started_at, e.completed_at, e.planned_runs, s.total_runs, s.successful,
+                CASE WHEN s.total_runs = 0 THEN NULL ELSE s.avg_duration_ms END, s.p50_duration_ms, s.p95_duration_ms
+            FROM experiments AS e JOIN experiment_stats AS s ON s.experiment_id = e.id
+            \(condition) \(order)
+            """).map(values) { row in
+                ExperimentOverview(
+                    id: row.text(0), name: row.text(1), status: row.text(2), startedAt: row.text(3),
+                    completedAt: row.optionalText(4), plannedRuns: row.int(5), runs: row.int(6), successful: row.int(7),
+                    avgDurationMs: row.optionalDouble(8), p50DurationMs: row.optionalDouble(9),
+                    p95DurationMs: row.optionalDouble(10))
             }
-            let runs = overviews[index].runs
-            guard runs > 0 else { continue }
-            overviews[index].p50DurationMs = try percentile(id, runs, 50)
-            overviews[index].p95DurationMs = try percentile(id, runs, 95)
-        }
     }
 
     /// The 1-based nearest rank of percentile `p` among `count` values, as the experiment_stats view computes it.

@@ -43,38 +43,13 @@ extension ExperimentStore {
                 e.executedRuns, e.outputDirectory, e.configJSON, e.configYAML,
                 JSON.array(e.tags.map(JSON.string)).text, e.toolVersion,
             ])
-        let traceInsert = try database.prepare("""
-            INSERT INTO traces (trace_id, experiment_id, run_index, iteration, persona, input_index, input, output,
-                success, error_type, error_message, error_traceback, duration_ms, started_at, ended_at, attempts,
-                termination_reason, turn_count, conversation_state, supervisor_response, callback_messages,
-                stdout, stderr, metadata)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let turnInsert = try database.prepare("""
-            INSERT INTO turns (trace_row, position, turn_index, role, content, source, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        let observationInsert = try database.prepare("""
-            INSERT INTO observations (trace_row, position, id, parent_id, type, name, start_time, end_time, level,
-                input, output, metadata, model, prompt_tokens, completion_tokens, total_tokens, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for t in traces {
-            try traceInsert.execute(arguments: [
-                t.traceID, e.id, t.runIndex, t.iteration, t.persona, t.inputIndex, t.input, t.output,
-                t.success, t.errorType, t.errorMessage, t.errorTraceback, t.durationMs, t.startedAt, t.endedAt,
-                t.attempts, t.terminationReason, t.turnCount, t.conversationState, t.supervisorResponse,
-                t.callbackMessages, t.stdout, t.stderr, t.metadata,
-            ])
-            let row = database.lastInsertedRowID
-            for (position, turn) in t.turns.enumerated() {
-                try turnInsert.execute(arguments: [row, position, turn.turnIndex, turn.role, turn.content, turn.source, turn.metadata])
-            }
-            for (position, o) in t.observations.enumerated() {
-                try observationInsert.execute(arguments: [
-                    row, position, o.id, o.parentID, o.type, o.name, o.startTime, o.endTime, o.level,
-                    o.input, o.output, o.metadata, o.model, o.promptTokens, o.completionTokens, o.totalTokens, o.error,
-                ])
-            }
-        }
+        for t in traces { try insert(EncodedTrace(t), experimentID: e.id) }
+        try database.prepare("""
+            UPDATE experiments SET executed_runs = s.runs, successful_runs = s.successful, total_duration_ms = s.duration
+            FROM (SELECT count(*) AS runs, coalesce(sum(success), 0) AS successful, coalesce(sum(duration_ms), 0.0) AS duration
+                  FROM traces WHERE experiment_id = ?) AS s
+            WHERE id = ?
+            """).execute(e.id, e.id)
+        if e.status != .running { try recordPercentiles(experimentID: e.id) }
     }
 }

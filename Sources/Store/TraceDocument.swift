@@ -1,0 +1,196 @@
+/// A finished run ready for its traces row: JSON columns on one line, and the conversation and observations as
+/// the JSON arrays of migration 003, in the shape and spacing of the experiment folder's files so that exports
+/// splice them in as they are. Encoding is the costly part of a write, so producers do it before the writer.
+public struct EncodedTrace: Sendable {
+    /// The run, without its turns and observations, with its JSON columns on one line.
+    public private(set) var record: TraceRecord
+    /// `conversation_json`: trace_summary.jsonl's `conversation` list.
+    var conversation: UTF8Text
+    /// `observations_json`: observations.jsonl's objects, one per line.
+    var observations: UTF8Text
+    var observationCount: Int
+    /// `observation_tokens`: `[prompt, completion, total]` per observation, or nil when none reported any.
+    var tokens: String?
+
+    /// Fails when a JSON column does not hold JSON.
+    public init(_ trace: TraceRecord) throws {
+        let normalize = EncodedTrace.singleLine
+        record = trace
+        record.turns = []
+        record.observations = []
+        record.conversationState = try trace.conversationState.map(normalize)
+        record.supervisorResponse = try trace.supervisorResponse.map(normalize)
+        record.callbackMessages = try trace.callbackMessages.map(normalize)
+        record.metadata = try normalize(trace.metadata)
+        observationCount = trace.observations.count
+
+        var c = JSONBytes(capacity: 64 + 192 * trace.turns.count)
+        c.raw("[")
+        for (position, turn) in trace.turns.enumerated() {
+            if position > 0 { c.raw(", ") }
+            c.raw("{\"turn_index\": ")
+            c.number(turn.turnIndex)
+            c.raw(", \"role\": ")
+            c.quoted(turn.role)
+            c.raw(", \"content\": ")
+            c.quoted(turn.content)
+            c.raw(", \"source\": ")
+            c.quoted(turn.source)
+            c.raw(", \"metadata\": ")
+            c.verbatim(try normalize(turn.metadata))
+            c.raw("}")
+        }
+        c.raw("]")
+        conversation = UTF8Text(c.finish())
+
+        var o = JSONBytes(capacity: 64 + 448 * trace.observations.count)
+        var tokens: [String] = []
+        var anyTokens = false
+        o.raw("[")
+        for (position, observation) in trace.observations.enumerated() {
+            // A raw newline never occurs inside single-line JSON, so ",\n" only ever separates elements.
+            if position > 0 { o.raw(",\n") }
+            o.raw("{\"id\": ")
+            o.quoted(observation.id)
+            o.raw(", \"type\": ")
+            o.quoted(observation.type)
+            o.raw(", \"name\": ")
+            o.quoted(observation.name)
+            o.raw(", \"start_time\": ")
+            o.quotedOrNull(observation.startTime)
+            o.raw(", \"end_time\": ")
+            o.quotedOrNull(observation.endTime)
+            o.raw(", \"input\": ")
+            if let input = observation.input { o.verbatim(try normalize(input)) } else { o.raw("null") }
+            // FluxLoop leaves out the output of a call that returned None.
+            if let output = try observation.output.map(normalize), output != "null" {
+                o.raw(", \"output\": ")
+                o.verbatim(output)
+            }
+            if let error = observation.error {
+                o.raw(", \"error\": ")
+                o.quoted(error)
+            }
+            o.raw(", \"level\": ")
+            o.quoted(observation.level)
+            o.raw(", \"metadata\": ")
+            o.verbatim(try normalize(observation.metadata))
+            if let model = observation.model {
+                o.raw(", \"model\": ")
+                o.quoted(model)
+            }
+            if let parent = observation.parentID {
+                o.raw(", \"parent_observation_id\": ")
+                o.quoted(parent)
+            }
+            o.raw(", \"trace_id\": ")
+            o.quoted(trace.traceID)
+            o.raw("}")
+            if observation.promptTokens == nil, observation.completionTokens == nil, observation.totalTokens == nil {
+                tokens.append("null")
+            } else {
+                anyTokens = true
+                let counts = [observation.promptTokens, observation.completionTokens, observation.totalTokens]
+                tokens.append("[" + counts.map { $0.map(String.init) ?? "null" }.joined(separator: ", ") + "]")
+            }
+        }
+        o.raw("]")
+        observations = UTF8Text(o.finish())
+        self.tokens = anyTokens ? "[" + tokens.joined(separator: ", ") + "]" : nil
+    }
+
+    /// JSON text on one line: the export views splice JSON columns into JSON-lines files as they are.
+    static func singleLine(_ json: String) throws -> String {
+        var copy = json
+        let multiline = copy.withUTF8 { bytes in bytes.contains { $0 == 0x0A || $0 == 0x0D } }
+        return multiline ? try JSON.parse(json).text : json
+    }
+}
+
+/// Single-line JSON text built as UTF-8 bytes; strings are escaped as SQLite's json_quote() escapes them.
+struct JSONBytes {
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        buffer = .allocate(capacity: self.capacity)
+    }
+
+    /// The text so far; the builder is spent afterwards.
+    consuming func finish() -> [UInt8] {
+        defer { buffer.deallocate() }
+        return Array(UnsafeBufferPointer(start: buffer, count: count))
+    }
+
+    private mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let grown = max(capacity * 2, count + extra)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.update(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = larger
+        capacity = grown
+    }
+
+    private mutating func append(_ source: UnsafePointer<UInt8>, _ length: Int) {
+        reserve(length)
+        (buffer + count).update(from: source, count: length)
+        count += length
+    }
+
+    private mutating func byte(_ value: UInt8) {
+        reserve(1)
+        buffer[count] = value
+        count += 1
+    }
+
+    mutating func raw(_ text: StaticString) {
+        append(text.utf8Start, text.utf8CodeUnitCount)
+    }
+
+    mutating func verbatim(_ text: String) {
+        var copy = text
+        copy.withUTF8 { if let base = $0.baseAddress { append(base, $0.count) } }
+    }
+
+    mutating func number(_ value: Int) {
+        verbatim(String(value))
+    }
+
+    mutating func quotedOrNull(_ text: String?) {
+        if let text { quoted(text) } else { raw("null") }
+    }
+
+    mutating func quoted(_ text: String) {
+        var copy = text
+        copy.withUTF8 { source in
+            byte(0x22)
+            guard let base = source.baseAddress else { byte(0x22); return }
+            var runStart = 0
+            for i in 0..<source.count {
+                let c = base[i]
+                guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
+                append(base + runStart, i - runStart)
+                runStart = i + 1
+                byte(0x5C)
+                switch c {
+                case 0x22, 0x5C: byte(c)
+                case 0x08: byte(UInt8(ascii: "b"))
+                case 0x09: byte(UInt8(ascii: "t"))
+                case 0x0A: byte(UInt8(ascii: "n"))
+                case 0x0C: byte(UInt8(ascii: "f"))
+                case 0x0D: byte(UInt8(ascii: "r"))
+                default:
+                    let hex: StaticString = "0123456789abcdef"
+                    raw("u00")
+                    byte(hex.utf8Start[Int(c >> 4)])
+                    byte(hex.utf8Start[Int(c & 0x0F)])
+                }
+            }
+            append(base + runStart, source.count - runStart)
+            byte(0x22)
+        }
+    }
+}
