@@ -115,33 +115,44 @@ CREATE VIEW turns AS
 SELECT
     t.id AS trace_row,
     u.key AS position,
-    u.value ->> 'turn_index' AS turn_index,
-    u.value ->> 'role' AS role,
-    u.value ->> 'content' AS content,
-    u.value ->> 'source' AS source,
-    coalesce(u.value -> 'metadata', '{}') AS metadata
+    json_extract(u.value, '$.turn_index') AS turn_index,
+    json_extract(u.value, '$.role') AS role,
+    json_extract(u.value, '$.content') AS content,
+    json_extract(u.value, '$.source') AS source,
+    coalesce(json_extract(u.value, '$.metadata'), '{}') AS metadata
 FROM traces AS t, json_each(t.conversation_json) AS u;
 
--- Every finished observation, one row per observation, in the order they finished.
+-- Every finished observation, one row per observation, in the order they finished. JSON values come back as
+-- JSON text. (json_extract() rather than ->, so that SQLite before 3.38 can still open the file.)
 CREATE VIEW observations AS
 SELECT
     t.id AS trace_row,
     o.key AS position,
-    o.value ->> 'id' AS id,
-    o.value ->> 'parent_observation_id' AS parent_id,
-    o.value ->> 'type' AS type,
-    o.value ->> 'name' AS name,
-    o.value ->> 'start_time' AS start_time,
-    o.value ->> 'end_time' AS end_time,
-    coalesce(o.value ->> 'level', 'info') AS level,
-    o.value -> 'input' AS input,
-    o.value -> 'output' AS output,
-    coalesce(o.value -> 'metadata', '{}') AS metadata,
-    o.value ->> 'model' AS model,
-    t.observation_tokens ->> ('$[' || o.key || '][0]') AS prompt_tokens,
-    t.observation_tokens ->> ('$[' || o.key || '][1]') AS completion_tokens,
-    t.observation_tokens ->> ('$[' || o.key || '][2]') AS total_tokens,
-    o.value ->> 'error' AS error
+    json_extract(o.value, '$.id') AS id,
+    json_extract(o.value, '$.parent_observation_id') AS parent_id,
+    json_extract(o.value, '$.type') AS type,
+    json_extract(o.value, '$.name') AS name,
+    json_extract(o.value, '$.start_time') AS start_time,
+    json_extract(o.value, '$.end_time') AS end_time,
+    coalesce(json_extract(o.value, '$.level'), 'info') AS level,
+    CASE json_type(o.value, '$.input')
+        WHEN 'text' THEN json_quote(json_extract(o.value, '$.input')) WHEN 'object' THEN json_extract(o.value, '$.input') WHEN 'array' THEN json_extract(o.value, '$.input')
+        WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL
+        -- Numbers keep their digits: json_extract() with two paths returns them as JSON text, [n,n].
+        ELSE substr(json_extract(o.value, '$.input', '$.input'), 2,
+            (length(json_extract(o.value, '$.input', '$.input')) - 3) / 2) END AS input,
+    CASE json_type(o.value, '$.output')
+        WHEN 'text' THEN json_quote(json_extract(o.value, '$.output')) WHEN 'object' THEN json_extract(o.value, '$.output') WHEN 'array' THEN json_extract(o.value, '$.output')
+        WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL
+        -- Numbers keep their digits: json_extract() with two paths returns them as JSON text, [n,n].
+        ELSE substr(json_extract(o.value, '$.output', '$.output'), 2,
+            (length(json_extract(o.value, '$.output', '$.output')) - 3) / 2) END AS output,
+    coalesce(json_extract(o.value, '$.metadata'), '{}') AS metadata,
+    json_extract(o.value, '$.model') AS model,
+    json_extract(t.observation_tokens, '$[' || o.key || '][0]') AS prompt_tokens,
+    json_extract(t.observation_tokens, '$[' || o.key || '][1]') AS completion_tokens,
+    json_extract(t.observation_tokens, '$[' || o.key || '][2]') AS total_tokens,
+    json_extract(o.value, '$.error') AS error
 FROM traces AS t, json_each(t.observations_json) AS o;
 
 -- The conversation of each trace, as JSON text, in turn order.
@@ -151,76 +162,71 @@ SELECT
     t.conversation_json AS conversation,
     -- The seed's transcript, for multi-turn runs only.
     CASE WHEN t.turn_count IS NULL THEN NULL ELSE coalesce((
-        SELECT '[' || group_concat('{"role": ' || json_quote(u.value ->> 'role') || ', "content": '
-            || json_quote(u.value ->> 'content') || '}', ', ') || ']'
+        SELECT '[' || group_concat('{"role": ' || json_quote(json_extract(u.value, '$.role')) || ', "content": '
+            || json_quote(json_extract(u.value, '$.content')) || '}', ', ') || ']'
         FROM json_each(t.conversation_json) AS u), '[]') END AS conversation_history
 FROM traces AS t;
 
--- The leading keys shared by trace_summary and trace_detail, without the closing brace.
-CREATE VIEW trace_export_head AS
+-- The three JSON-lines files of the experiment folder, one row per run, so that an export reads each run once:
+-- `summary_json` (trace_summary.jsonl), `detail_json` (traces.jsonl) and `observation_lines` (that run's lines of
+-- observations.jsonl without the final newline, '' when it has none). The inner query holds the parts both
+-- trace lines share; multi-turn fields go to different places in the two files, as in FluxLoop 0.2.30.
+CREATE VIEW trace_export AS
 SELECT
-    t.id AS trace_row,
-    t.experiment_id,
-    t.run_index,
-    t.trace_id,
-    '{"trace_id": ' || json_quote(t.trace_id)
-        || ', "iteration": ' || t.iteration
-        || ', "persona": ' || json_quote(t.persona)
-        || ', "input": ' || json_quote(t.input)
-        || ', "output": ' || json_quote(coalesce(t.output, ''))
-        || ', "duration_ms": ' || json_quote(t.duration_ms)
-        || ', "success": ' || CASE WHEN t.success THEN 'true' ELSE 'false' END
-        || CASE WHEN t.success THEN '' ELSE ', "error": {"type": ' || json_quote(t.error_type)
-            || ', "message": ' || json_quote(t.error_message)
-            || ', "traceback": ' || json_quote(t.error_traceback) || '}' END
-        AS head,
-    -- Multi-turn fields: where they go differs between the two files, as in FluxLoop 0.2.30.
-    CASE WHEN t.termination_reason IS NULL THEN '' ELSE ', "termination_reason": ' || json_quote(t.termination_reason) END
-        || CASE WHEN t.turn_count IS NULL THEN '' ELSE ', "turn_count": ' || t.turn_count END
-        AS termination
-FROM traces AS t;
+    trace_row, experiment_id, run_index, trace_id, observation_count,
+    head || ', "conversation": ' || conversation_json || state || termination || history || '}' AS summary_json,
+    head || termination || callbacks || counted || ', "conversation": ' || conversation_json || state || history
+        || supervisor || '}' AS detail_json,
+    -- The array's elements are separated by ",\n" and hold no raw newline: without the brackets, they are the lines.
+    replace(trim(observations_json, '[]'), ',' || char(10), char(10)) AS observation_lines
+FROM (
+    SELECT
+        t.id AS trace_row, t.experiment_id, t.run_index, t.trace_id, t.observation_count, t.conversation_json,
+        t.observations_json,
+        '{"trace_id": ' || json_quote(t.trace_id)
+            || ', "iteration": ' || t.iteration
+            || ', "persona": ' || json_quote(t.persona)
+            || ', "input": ' || json_quote(t.input)
+            || ', "output": ' || json_quote(coalesce(t.output, ''))
+            || ', "duration_ms": ' || json_quote(t.duration_ms)
+            || ', "success": ' || CASE WHEN t.success THEN 'true' ELSE 'false' END
+            || CASE WHEN t.success THEN '' ELSE ', "error": {"type": ' || json_quote(t.error_type)
+                || ', "message": ' || json_quote(t.error_message)
+                || ', "traceback": ' || json_quote(t.error_traceback) || '}' END
+            AS head,
+        CASE WHEN t.termination_reason IS NULL THEN '' ELSE ', "termination_reason": ' || json_quote(t.termination_reason) END
+            || CASE WHEN t.turn_count IS NULL THEN '' ELSE ', "turn_count": ' || t.turn_count END
+            AS termination,
+        CASE WHEN t.conversation_state IS NULL THEN '' ELSE ', "conversation_state": ' || t.conversation_state END AS state,
+        -- The seed's transcript, for multi-turn runs only.
+        CASE WHEN t.turn_count IS NULL THEN '' ELSE ', "conversation_history": ' || coalesce((
+            SELECT '[' || group_concat('{"role": ' || json_quote(json_extract(u.value, '$.role')) || ', "content": '
+                || json_quote(json_extract(u.value, '$.content')) || '}', ', ') || ']'
+            FROM json_each(t.conversation_json) AS u), '[]') END AS history,
+        CASE WHEN t.callback_messages IS NULL THEN '' ELSE ', "callback_messages": ' || t.callback_messages END AS callbacks,
+        -- FluxLoop writes observation_count for single-turn runs that have observations.
+        CASE WHEN t.turn_count IS NOT NULL OR t.observation_count = 0 THEN ''
+            ELSE ', "observation_count": ' || t.observation_count END AS counted,
+        CASE WHEN t.supervisor_response IS NULL THEN '' ELSE ', "supervisor_response": ' || t.supervisor_response END
+            AS supervisor
+    FROM traces AS t);
 
 -- trace_summary.jsonl: one line per run; multi-turn lines end with termination_reason.
 CREATE VIEW trace_summary AS
-SELECT h.experiment_id, h.run_index, h.trace_id,
-    h.head
-        || ', "conversation": ' || t.conversation_json
-        || CASE WHEN t.conversation_state IS NULL THEN '' ELSE ', "conversation_state": ' || t.conversation_state END
-        || h.termination
-        || CASE WHEN c.conversation_history IS NULL THEN '' ELSE ', "conversation_history": ' || c.conversation_history END
-        || '}' AS json
-FROM trace_export_head AS h
-JOIN traces AS t ON t.id = h.trace_row
-JOIN trace_conversation AS c ON c.trace_row = h.trace_row;
+SELECT experiment_id, run_index, trace_id, summary_json AS json FROM trace_export;
 
--- traces.jsonl: trace_summary plus callback_messages, observation_count (single-turn runs, as FluxLoop
--- writes it) and supervisor_response; termination_reason follows success here.
+-- traces.jsonl: trace_summary plus callback_messages, observation_count and supervisor_response;
+-- termination_reason follows success here.
 CREATE VIEW trace_detail AS
-SELECT h.experiment_id, h.run_index, h.trace_id,
-    h.head
-        || h.termination
-        || CASE WHEN t.callback_messages IS NULL THEN '' ELSE ', "callback_messages": ' || t.callback_messages END
-        || CASE WHEN t.turn_count IS NOT NULL OR t.observation_count = 0 THEN ''
-            ELSE ', "observation_count": ' || t.observation_count END
-        || ', "conversation": ' || t.conversation_json
-        || CASE WHEN t.conversation_state IS NULL THEN '' ELSE ', "conversation_state": ' || t.conversation_state END
-        || CASE WHEN c.conversation_history IS NULL THEN '' ELSE ', "conversation_history": ' || c.conversation_history END
-        || CASE WHEN t.supervisor_response IS NULL THEN '' ELSE ', "supervisor_response": ' || t.supervisor_response END
-        || '}' AS json
-FROM trace_export_head AS h
-JOIN traces AS t ON t.id = h.trace_row
-JOIN trace_conversation AS c ON c.trace_row = h.trace_row;
+SELECT experiment_id, run_index, trace_id, detail_json AS json FROM trace_export;
 
--- observations.jsonl, one row per run: the lines of its observations (children before parents), without
--- the final newline; '' for a run without observations.
+-- observations.jsonl, one row per run: the lines of its observations (children before parents).
 CREATE VIEW observation_lines AS
-SELECT id AS trace_row, experiment_id, run_index, trace_id, observation_count,
-    replace(substr(observations_json, 2, length(observations_json) - 2), ',' || char(10), char(10)) AS lines
-FROM traces;
+SELECT trace_row, experiment_id, run_index, trace_id, observation_count, observation_lines AS lines FROM trace_export;
 
 -- observations.jsonl, one row per observation. `json` is the same object as the file's line, in compact form.
 CREATE VIEW observation_export AS
-SELECT t.experiment_id, t.run_index, t.trace_id, o.key AS position, o.value ->> 'id' AS observation_id, o.value AS json
+SELECT t.experiment_id, t.run_index, t.trace_id, o.key AS position, json_extract(o.value, '$.id') AS observation_id, o.value AS json
 FROM traces AS t, json_each(t.observations_json) AS o;
 
 -- errors.json: FluxLoop 0.2.30's list of failed runs.

@@ -48,8 +48,13 @@ public final class ExperimentStore {
         try database.transaction {
             var successful = 0
             var duration = 0.0
+            var start = 0
+            while start < traces.count {
+                let rows = traces.count - start >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+                try insert(traces[start..<(start + rows)], experimentID: experimentID)
+                start += rows
+            }
             for trace in traces {
-                try insert(trace, experimentID: experimentID)
                 if trace.record.success { successful += 1 }
                 duration += trace.record.durationMs
             }
@@ -57,14 +62,23 @@ public final class ExperimentStore {
         }
     }
 
+    /// Runs inserted by one statement when a batch has that many left: fewer, larger statements cost less.
+    private static let rowsPerInsert = 8
+
     /// Prepared once per store: hashing the SQL text on every trace would cost more than running it.
-    private lazy var insertTrace = Result { try database.prepare("""
-        INSERT INTO traces (trace_id, experiment_id, run_index, iteration, persona, input_index, input, output,
-            success, error_type, error_message, error_traceback, duration_ms, started_at, ended_at, attempts,
-            termination_reason, turn_count, conversation_state, supervisor_response, callback_messages,
-            stdout, stderr, metadata, conversation_json, observations_json, observation_count, observation_tokens)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """) }
+    private lazy var insertOne = Result { try database.prepare(Self.insertSQL(rows: 1)) }
+    private lazy var insertMany = Result { try database.prepare(Self.insertSQL(rows: Self.rowsPerInsert)) }
+
+    private static func insertSQL(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: 28).joined(separator: ", ") + ")"
+        return """
+            INSERT INTO traces (trace_id, experiment_id, run_index, iteration, persona, input_index, input, output,
+                success, error_type, error_message, error_traceback, duration_ms, started_at, ended_at, attempts,
+                termination_reason, turn_count, conversation_state, supervisor_response, callback_messages,
+                stdout, stderr, metadata, conversation_json, observations_json, observation_count, observation_tokens)
+            VALUES
+            """ + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
 
     /// The experiment row's counters move with its runs, in the same transaction.
     private lazy var countRuns = Result {
@@ -77,16 +91,26 @@ public final class ExperimentStore {
 
     /// Inserts one run inside the caller's transaction.
     func insert(_ e: EncodedTrace, experimentID: String) throws {
-        try insertTrace.get().execute { b in
-            b.add(e.record.traceID); b.add(experimentID); b.add(e.record.runIndex); b.add(e.record.iteration)
-            b.add(e.record.persona); b.add(e.record.inputIndex); b.add(e.record.input); b.add(e.record.output)
-            b.add(e.record.success); b.add(e.record.errorType); b.add(e.record.errorMessage); b.add(e.record.errorTraceback)
-            b.add(e.record.durationMs); b.add(e.record.startedAt); b.add(e.record.endedAt); b.add(e.record.attempts)
-            b.add(e.record.terminationReason); b.add(e.record.turnCount); b.add(e.record.conversationState)
-            b.add(e.record.supervisorResponse); b.add(e.record.callbackMessages); b.add(e.record.stdout)
-            b.add(e.record.stderr); b.add(e.record.metadata)
-            b.add(e.conversation); b.add(e.observations); b.add(e.observationCount); b.add(e.tokens)
+        try insert([e][...], experimentID: experimentID)
+    }
+
+    /// Inserts one run or `rowsPerInsert` runs with one statement, inside the caller's transaction.
+    private func insert(_ traces: ArraySlice<EncodedTrace>, experimentID: String) throws {
+        let statement = try traces.count == 1 ? insertOne.get() : insertMany.get()
+        try statement.execute { b in
+            for e in traces { Self.bind(e, experimentID: experimentID, to: &b) }
         }
+    }
+
+    private static func bind(_ e: EncodedTrace, experimentID: String, to b: inout Bindings) {
+        b.add(e.record.traceID); b.add(experimentID); b.add(e.record.runIndex); b.add(e.record.iteration)
+        b.add(e.record.persona); b.add(e.record.inputIndex); b.add(e.record.input); b.add(e.record.output)
+        b.add(e.record.success); b.add(e.record.errorType); b.add(e.record.errorMessage); b.add(e.record.errorTraceback)
+        b.add(e.record.durationMs); b.add(e.record.startedAt); b.add(e.record.endedAt); b.add(e.record.attempts)
+        b.add(e.record.terminationReason); b.add(e.record.turnCount); b.add(e.record.conversationState)
+        b.add(e.record.supervisorResponse); b.add(e.record.callbackMessages); b.add(e.record.stdout)
+        b.add(e.record.stderr); b.add(e.record.metadata)
+        b.add(e.conversation); b.add(e.observations); b.add(e.observationCount); b.add(e.tokens)
     }
 
     /// Sets the final status (and completion time) of an experiment.

@@ -62,9 +62,7 @@ public struct Exporter {
                 throw ExportError(path: folder.path, reason: "no experiment with id \(experimentID)")
             }
             try writeFile(folder.appending(path: "summary.json"), text: try JSON.parse(summary).pretty() + "\n")
-            result.traces = try writeLines(.traceSummary, experimentID: experimentID, to: folder)
-            _ = try writeLines(.traces, experimentID: experimentID, to: folder)
-            result.observations = try writeLines(.observations, experimentID: experimentID, to: folder)
+            (result.traces, result.observations) = try writeTraceFiles(experimentID: experimentID, to: folder)
             let yaml = try database.scalarText("SELECT config_yaml FROM experiments WHERE id = ?", [experimentID]) ?? ""
             try writeFile(folder.appending(path: "config.yaml"), text: yaml)
             let errors = try database.prepare("SELECT json FROM error_export WHERE experiment_id = ? ORDER BY run_index")
@@ -93,9 +91,60 @@ public struct Exporter {
         return count
     }
 
-    private func writeLines(_ kind: ExportKind, experimentID: String, to folder: URL) throws -> Int {
-        let target = folder.appending(path: kind.fileName)
-        return try writeAtomically(target) { file in try stream(kind, experimentID: experimentID, to: file) }
+    /// The three JSON-lines files from the trace_export view. traces.jsonl is written by a second connection on
+    /// another core while this one writes the other two: building the lines is most of an export's time. Runs
+    /// are only ever appended, so both see the same runs: those up to the last row this transaction sees.
+    private func writeTraceFiles(experimentID: String, to folder: URL) throws -> (traces: Int, observations: Int) {
+        let lastRow = try database.scalarInt("SELECT max(id) FROM traces WHERE experiment_id = ?", [experimentID]) ?? 0
+        let second = database.path.isEmpty || database.path == ":memory:" ? nil : try? Database(path: database.path, mode: .readOnly)
+        let outcome = ParallelResults<(Int, Int)>(count: 2)
+        // Each connection is used by one thread at a time: this one's waits in concurrentPerform meanwhile.
+        nonisolated(unsafe) let jobs: [([String], Database)] = second.map {
+            [(["summary_json", "observation_lines"], database), (["detail_json"], $0)]
+        } ?? [(["summary_json", "observation_lines", "detail_json"], database)]
+        let write: @Sendable (Int) -> Void = { index in
+            outcome.set(index, Swift.Result {
+                try Self.writeColumns(jobs[index].0, of: experimentID, upTo: lastRow, from: jobs[index].1, into: folder)
+            })
+        }
+        if jobs.count == 2 {
+            DispatchQueue.concurrentPerform(iterations: 2, execute: write)
+        } else {
+            write(0)
+            outcome.set(1, .success((0, 0)))
+        }
+        let counts = try outcome.values()
+        return (counts[0].0, counts[0].1)
+    }
+
+    /// Writes each of `columns` of trace_export (one file each) for the experiment's runs up to `lastRow`.
+    /// Returns the runs and observations written.
+    private static func writeColumns(_ columns: [String], of experimentID: String, upTo lastRow: Int, from database: Database,
+                                     into folder: URL) throws -> (Int, Int) {
+        let files = try columns.map { column -> PartialFile in
+            let kind: ExportKind = column == "summary_json" ? .traceSummary : column == "detail_json" ? .traces : .observations
+            return try PartialFile(folder.appending(path: kind.fileName))
+        }
+        defer { for file in files { file.abandon() } }
+        var traces = 0
+        var observations = 0
+        let observationColumn = columns.firstIndex(of: "observation_lines")
+        try database.prepare("""
+            SELECT \(columns.joined(separator: ", ")), observation_count FROM trace_export
+            WHERE experiment_id = ? AND trace_row <= ? ORDER BY run_index
+            """).forEachRow([experimentID, lastRow]) { row in
+                let count = row.int(columns.count)
+                for (column, file) in files.enumerated() where column != observationColumn || count > 0 {
+                    row.withTextBytes(column) { bytes in
+                        _ = fwrite(bytes.baseAddress, 1, bytes.count, file.handle)
+                        _ = fputc(0x0A, file.handle)
+                    }
+                }
+                traces += 1
+                observations += count
+            }
+        for file in files { try file.commit() }
+        return (traces, observations)
     }
 
     private func writeFile(_ target: URL, text: String) throws {
@@ -108,22 +157,36 @@ public struct Exporter {
 
     /// Writes through a large buffer into a temporary sibling, then renames it over `target`.
     private func writeAtomically(_ target: URL, _ body: (UnsafeMutablePointer<FILE>) throws -> Int) throws -> Int {
-        let path = target.path(percentEncoded: false)
-        let temporary = path + ".partial"
-        guard let file = fopen(temporary, "w") else {
+        let file = try PartialFile(target)
+        defer { file.abandon() }
+        let count = try body(file.handle)
+        try file.commit()
+        return count
+    }
+}
+
+/// A file being written next to its final name (`NAME.partial`), renamed over it only when complete.
+private final class PartialFile: @unchecked Sendable {
+    let path: String
+    let temporary: String
+    private(set) var handle: UnsafeMutablePointer<FILE>
+    private var open = true
+
+    init(_ target: URL) throws {
+        path = target.path(percentEncoded: false)
+        temporary = path + ".partial"
+        guard let handle = fopen(temporary, "w") else {
             throw ExportError(path: path, reason: String(cString: strerror(errno)))
         }
-        setvbuf(file, nil, _IOFBF, 1 << 20)
-        let count: Int
-        do {
-            count = try body(file)
-        } catch {
-            fclose(file)
-            unlink(temporary)
-            throw error
-        }
-        let failed = ferror(file) != 0
-        if fclose(file) != 0 || failed {
+        setvbuf(handle, nil, _IOFBF, 1 << 20)
+        self.handle = handle
+    }
+
+    /// Flushes, closes and renames over the target.
+    func commit() throws {
+        open = false
+        let failed = ferror(handle) != 0
+        if fclose(handle) != 0 || failed {
             unlink(temporary)
             throw ExportError(path: path, reason: String(cString: strerror(errno)))
         }
@@ -131,6 +194,13 @@ public struct Exporter {
             unlink(temporary)
             throw ExportError(path: path, reason: String(cString: strerror(errno)))
         }
-        return count
+    }
+
+    /// Drops the partial file unless it was committed.
+    func abandon() {
+        guard open else { return }
+        open = false
+        fclose(handle)
+        unlink(temporary)
     }
 }

@@ -44,14 +44,23 @@ extension Optional: DatabaseBindable where Wrapped: DatabaseBindable {
     }
 }
 
-/// Text already encoded as UTF-8 bytes, bound as TEXT without building a `String` first.
-public struct UTF8Text: DatabaseBindable, Sendable {
-    public var bytes: [UInt8]
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+/// UTF-8 text in a buffer of its own, bound without copying: SQLite reads it in place while the statement runs,
+/// which every call of `Statement` does while its caller still holds the value.
+public final class UTF8Text: DatabaseBindable, @unchecked Sendable {
+    private let base: UnsafeMutablePointer<UInt8>
+    public let count: Int
+
+    /// Takes ownership of `base`, which must have been allocated with `UnsafeMutablePointer.allocate`.
+    init(taking base: UnsafeMutablePointer<UInt8>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    deinit { base.deallocate() }
+
     public func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
-        bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(("" as StaticString).utf8Start)
-            return sqlite3_bind_text(statement, index, base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), transient)
+        UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: count) {
+            sqlite3_bind_text(statement, index, $0, Int32(count), nil)
         }
     }
 }

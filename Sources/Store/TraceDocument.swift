@@ -41,7 +41,7 @@ public struct EncodedTrace: Sendable {
             c.raw("}")
         }
         c.raw("]")
-        conversation = UTF8Text(c.finish())
+        conversation = c.finish()
 
         var o = JSONBytes(capacity: 64 + 448 * trace.observations.count)
         var tokens: [String] = []
@@ -95,7 +95,7 @@ public struct EncodedTrace: Sendable {
             }
         }
         o.raw("]")
-        observations = UTF8Text(o.finish())
+        observations = o.finish()
         self.tokens = anyTokens ? "[" + tokens.joined(separator: ", ") + "]" : nil
     }
 
@@ -118,10 +118,9 @@ struct JSONBytes {
         buffer = .allocate(capacity: self.capacity)
     }
 
-    /// The text so far; the builder is spent afterwards.
-    consuming func finish() -> [UInt8] {
-        defer { buffer.deallocate() }
-        return Array(UnsafeBufferPointer(start: buffer, count: count))
+    /// The text so far, handing over the buffer; the builder is spent afterwards.
+    consuming func finish() -> UTF8Text {
+        UTF8Text(taking: buffer, count: count)
     }
 
     private mutating func reserve(_ extra: Int) {
