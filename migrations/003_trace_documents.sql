@@ -1,6 +1,7 @@
 -- Each run's conversation and observations move into its traces row, as JSON arrays in the shape the
--- experiment folder's files use. A run is written once and read whole, and one row per run instead of six
--- halves the pages each commit writes. `turns` and `observations` stay, as views with the same columns.
+-- experiment folder's files use. A run is written once and read whole; one row per run instead of six (for
+-- two messages and three observations) means fewer pages per commit and an export that splices stored text.
+-- `turns` and `observations` stay, as views with the same columns.
 -- Run statistics are kept on the experiment row instead of in an index over every run's duration.
 
 ALTER TABLE traces ADD COLUMN conversation_json TEXT NOT NULL DEFAULT '[]';
@@ -38,7 +39,6 @@ UPDATE experiments SET
     p95_duration_ms = (SELECT p95_duration_ms FROM experiment_stats WHERE experiment_id = experiments.id)
 WHERE status <> 'running';
 
-DROP VIEW experiment_summary;
 DROP VIEW experiment_stats;
 DROP INDEX traces_by_duration;
 DROP VIEW error_export;
@@ -50,8 +50,9 @@ DROP VIEW trace_conversation;
 DROP TABLE observations;
 DROP TABLE turns;
 
--- Per-experiment run statistics, from the experiment row's counters. Percentiles are nearest-rank over
--- duration_ms; while an experiment runs (or after a crash) they are computed from its traces.
+-- Per-experiment run statistics, from the experiment row's counters (experiment_summary reads this view by
+-- name and needs no change). Percentiles are nearest-rank over duration_ms; while an experiment runs (or
+-- after a crash) they are computed from its traces.
 CREATE VIEW experiment_stats AS
 SELECT
     e.id AS experiment_id,
@@ -73,42 +74,6 @@ SELECT
     CASE WHEN e.completed_at IS NULL THEN NULL
          ELSE round((julianday(e.completed_at) - julianday(e.started_at)) * 86400.0, 3) END AS duration_seconds
 FROM experiments AS e;
-
--- summary.json: the seed's keys, this tool's additions, and FluxLoop 0.2.30's name/date/config/results.
-CREATE VIEW experiment_summary AS
-SELECT
-    e.id AS experiment_id,
-    e.name,
-    e.status,
-    e.started_at,
-    json_object(
-        'experiment_id', e.id,
-        'experiment_name', e.name,
-        'name', e.name,
-        'date', e.started_at,
-        'total_traces', s.total_runs,
-        'successful', s.successful,
-        'failed', s.failed,
-        'success_rate', s.success_rate,
-        'avg_duration_ms', s.avg_duration_ms,
-        'p50_duration_ms', coalesce(s.p50_duration_ms, 0.0),
-        'p95_duration_ms', coalesce(s.p95_duration_ms, 0.0),
-        'started_at', e.started_at,
-        'completed_at', e.completed_at,
-        'duration_seconds', coalesce(s.duration_seconds, 0.0),
-        'config_snapshot', json(e.config_json),
-        'config', json(e.config_json),
-        'results', json_object(
-            'total_runs', s.total_runs,
-            'successful', s.successful,
-            'failed', s.failed,
-            'success_rate', s.success_rate,
-            'avg_duration_ms', s.avg_duration_ms,
-            'duration_seconds', coalesce(s.duration_seconds, 0.0)
-        )
-    ) AS json
-FROM experiments AS e
-JOIN experiment_stats AS s ON s.experiment_id = e.id;
 
 -- The conversation of each run, one row per message.
 CREATE VIEW turns AS
