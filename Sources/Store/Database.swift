@@ -93,15 +93,25 @@ public final class Database {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-        try execute("BEGIN \(kind.rawValue)")
+        try control("BEGIN \(kind.rawValue)").execute()
         do {
             let result = try body()
-            try execute("COMMIT")
+            try control("COMMIT").execute()
             return result
         } catch {
             if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
             throw error
         }
+    }
+
+    /// BEGIN and COMMIT, prepared once: a writer that commits every run would otherwise parse them each time.
+    private var controlStatements: [String: Statement] = [:]
+
+    private func control(_ sql: String) throws(DatabaseError) -> Statement {
+        if let statement = controlStatements[sql] { return statement }
+        let statement = try prepare(sql)
+        controlStatements[sql] = statement
+        return statement
     }
 
     /// True while a transaction is open.
