@@ -108,7 +108,8 @@ public struct EncodedTrace: Sendable {
 }
 
 /// Single-line JSON text built as UTF-8 bytes; strings are escaped as SQLite's json_quote() escapes them.
-struct JSONBytes {
+/// Not copyable: it owns its buffer, which `finish()` hands over and `deinit` frees when encoding fails midway.
+struct JSONBytes: ~Copyable {
     private var buffer: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
@@ -118,9 +119,13 @@ struct JSONBytes {
         buffer = .allocate(capacity: self.capacity)
     }
 
+    deinit { buffer.deallocate() }
+
     /// The text so far, handing over the buffer; the builder is spent afterwards.
     consuming func finish() -> UTF8Text {
-        UTF8Text(taking: buffer, count: count)
+        let text = UTF8Text(taking: buffer, count: count)
+        discard self
+        return text
     }
 
     private mutating func reserve(_ extra: Int) {
