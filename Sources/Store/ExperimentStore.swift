@@ -19,17 +19,20 @@ public final class ExperimentStore {
     // MARK: Writing
 
     public func createExperiment(_ e: ExperimentRecord) throws {
-        try database.transaction {
-            try database.prepare("""
-                INSERT INTO experiments (id, name, description, status, started_at, completed_at, planned_runs,
-                    executed_runs, output_dir, config_json, config_yaml, tags, tool_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                    e.id, e.name, e.description, e.status.rawValue, e.startedAt, e.completedAt, e.plannedRuns,
-                    e.executedRuns, e.outputDirectory, e.configJSON, e.configYAML,
-                    JSON.array(e.tags.map(JSON.string)).text, e.toolVersion,
-                ])
-        }
+        try database.transaction { try insertExperiment(e) }
+    }
+
+    /// Inserts the experiment row inside the caller's transaction.
+    func insertExperiment(_ e: ExperimentRecord) throws {
+        try database.prepare("""
+            INSERT INTO experiments (id, name, description, status, started_at, completed_at, planned_runs,
+                executed_runs, output_dir, config_json, config_yaml, tags, tool_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                e.id, e.name, e.description, e.status.rawValue, e.startedAt, e.completedAt, e.plannedRuns,
+                e.executedRuns, e.outputDirectory, e.configJSON, e.configYAML,
+                JSON.array(e.tags.map(JSON.string)).text, e.toolVersion,
+            ])
     }
 
     /// Appends one finished run with its turns and observations, atomically.
@@ -45,21 +48,24 @@ public final class ExperimentStore {
     /// Appends runs encoded beforehand (for example by the workers that produced them), in one transaction.
     public func appendTraces(_ traces: [EncodedTrace], experimentID: String) throws {
         guard !traces.isEmpty else { return }
-        try database.transaction {
-            var successful = 0
-            var duration = 0.0
-            var start = 0
-            while start < traces.count {
-                let rows = traces.count - start >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
-                try insert(traces[start..<(start + rows)], experimentID: experimentID)
-                start += rows
-            }
-            for trace in traces {
-                if trace.record.success { successful += 1 }
-                duration += trace.record.durationMs
-            }
-            try countRuns.get().execute(traces.count, successful, duration, experimentID)
+        try database.transaction { try insertRuns(traces, experimentID: experimentID) }
+    }
+
+    /// Inserts runs and moves the experiment row's counters with them, inside the caller's transaction.
+    func insertRuns(_ traces: [EncodedTrace], experimentID: String) throws {
+        var start = 0
+        while start < traces.count {
+            let rows = traces.count - start >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+            try insert(traces[start..<(start + rows)], experimentID: experimentID)
+            start += rows
         }
+        var successful = 0
+        var duration = 0.0
+        for trace in traces {
+            if trace.record.success { successful += 1 }
+            duration += trace.record.durationMs
+        }
+        try countRuns.get().execute(traces.count, successful, duration, experimentID)
     }
 
     /// Runs inserted by one statement when a batch has that many left: fewer, larger statements cost less.
@@ -87,11 +93,6 @@ public final class ExperimentStore {
                 total_duration_ms = total_duration_ms + ?
             WHERE id = ?
             """)
-    }
-
-    /// Inserts one run inside the caller's transaction.
-    func insert(_ e: EncodedTrace, experimentID: String) throws {
-        try insert([e][...], experimentID: experimentID)
     }
 
     /// Inserts one run or `rowsPerInsert` runs with one statement, inside the caller's transaction.

@@ -44,8 +44,6 @@ public struct EncodedTrace: Sendable {
         conversation = c.finish()
 
         var o = JSONBytes(capacity: 64 + 448 * trace.observations.count)
-        var tokens: [String] = []
-        var anyTokens = false
         o.raw("[")
         for (position, observation) in trace.observations.enumerated() {
             // A raw newline never occurs inside single-line JSON, so ",\n" only ever separates elements.
@@ -86,17 +84,20 @@ public struct EncodedTrace: Sendable {
             o.raw(", \"trace_id\": ")
             o.quoted(trace.traceID)
             o.raw("}")
-            if observation.promptTokens == nil, observation.completionTokens == nil, observation.totalTokens == nil {
-                tokens.append("null")
-            } else {
-                anyTokens = true
-                let counts = [observation.promptTokens, observation.completionTokens, observation.totalTokens]
-                tokens.append("[" + counts.map { $0.map(String.init) ?? "null" }.joined(separator: ", ") + "]")
-            }
         }
         o.raw("]")
         observations = o.finish()
-        self.tokens = anyTokens ? "[" + tokens.joined(separator: ", ") + "]" : nil
+        tokens = Self.tokens(of: trace.observations)
+    }
+
+    /// `[prompt, completion, total]` (or null) per observation; nil, with nothing built, when none reported any.
+    private static func tokens(of observations: [ObservationRecord]) -> String? {
+        func counts(_ o: ObservationRecord) -> [Int?] { [o.promptTokens, o.completionTokens, o.totalTokens] }
+        guard observations.contains(where: { $0.promptTokens != nil || $0.completionTokens != nil || $0.totalTokens != nil })
+        else { return nil }
+        return "[" + observations.map { o in
+            counts(o).allSatisfy { $0 == nil } ? "null" : "[" + counts(o).map { $0.map(String.init) ?? "null" }.joined(separator: ", ") + "]"
+        }.joined(separator: ", ") + "]"
     }
 
     /// JSON text on one line: the export views splice JSON columns into JSON-lines files as they are.

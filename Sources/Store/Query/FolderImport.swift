@@ -31,25 +31,14 @@ extension ExperimentStore {
         }
     }
 
-    /// Row-by-row inserts inside the caller's transaction. `appendTraces` commits on its own, and the experiment row
-    /// must appear together with its runs or not at all.
+    /// Inserts inside the caller's transaction: `appendTraces` commits on its own, and the experiment row must
+    /// appear together with its runs or not at all.
     private func insertImported(_ e: ExperimentRecord, _ traces: [TraceRecord]) throws {
-        try database.prepare("""
-            INSERT INTO experiments (id, name, description, status, started_at, completed_at, planned_runs,
-                executed_runs, output_dir, config_json, config_yaml, tags, tool_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                e.id, e.name, e.description, e.status.rawValue, e.startedAt, e.completedAt, e.plannedRuns,
-                e.executedRuns, e.outputDirectory, e.configJSON, e.configYAML,
-                JSON.array(e.tags.map(JSON.string)).text, e.toolVersion,
-            ])
-        for t in traces { try insert(EncodedTrace(t), experimentID: e.id) }
-        try database.prepare("""
-            UPDATE experiments SET executed_runs = s.runs, successful_runs = s.successful, total_duration_ms = s.duration
-            FROM (SELECT count(*) AS runs, coalesce(sum(success), 0) AS successful, coalesce(sum(duration_ms), 0.0) AS duration
-                  FROM traces WHERE experiment_id = ?) AS s
-            WHERE id = ?
-            """).execute(e.id, e.id)
+        var experiment = e
+        // The counters start at zero and move with the runs, as when the experiment was run here.
+        experiment.executedRuns = 0
+        try insertExperiment(experiment)
+        try insertRuns(traces.map(EncodedTrace.init), experimentID: e.id)
         if e.status != .running { try recordPercentiles(experimentID: e.id) }
     }
 }
