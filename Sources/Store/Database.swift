@@ -12,6 +12,8 @@ public final class Database {
     let handle: OpaquePointer
     public let path: String
     public let mode: Mode
+    /// Set once the file is in write-ahead-log mode; see `Checkpointer`.
+    private var checkpointer: Checkpointer?
 
     /// Opens (and in read-write mode creates, with its parent folders) the database at `path`.
     /// Foreign keys are on and a busy timeout makes concurrent writers wait instead of failing.
@@ -55,18 +57,35 @@ public final class Database {
     private static let configureLibrary: Void = { _ = csqlite_disable_memory_statistics() }()
 
     deinit {
+        if let checkpointer {
+            sqlite3_wal_hook(handle, nil, nil)
+            checkpointer.close()
+        }
         sqlite3_close_v2(handle)
     }
 
     /// Switches the file to write-ahead logging, so readers never block the writer and vice versa.
     public func enableWriteAheadLog() throws(DatabaseError) {
+        try enableWriteAheadLog(backgroundCheckpointFrames: 2048, writerCheckpointFrames: 8192)
+    }
+
+    /// Checkpoints start on a second connection at `backgroundCheckpointFrames` pages of log and on this one
+    /// at `writerCheckpointFrames`; see `Checkpointer`.
+    func enableWriteAheadLog(backgroundCheckpointFrames: Int32, writerCheckpointFrames: Int32) throws(DatabaseError) {
         try execute("PRAGMA journal_mode = WAL")
         // In WAL mode NORMAL is durable against application crashes; only power loss can drop the last commits.
         try execute("PRAGMA synchronous = NORMAL")
         // A larger page cache keeps the index pages of a growing experiment in memory while runs are appended.
         try execute("PRAGMA cache_size = -16384")
         // Checkpoint less often: a checkpoint rewrites every page the log touched, however often.
-        try execute("PRAGMA wal_autocheckpoint = 8192")
+        // SQLite's own checkpointing at this size is the fallback when no second connection can be opened;
+        // otherwise checkpoints run on that connection, so that commits do not wait for the disk.
+        try execute("PRAGMA wal_autocheckpoint = \(writerCheckpointFrames)")
+        guard checkpointer == nil, let checkpointer = Checkpointer(
+            path: path, backgroundFrames: backgroundCheckpointFrames, writerFrames: writerCheckpointFrames
+        ) else { return }
+        self.checkpointer = checkpointer
+        sqlite3_wal_hook(handle, checkpointHook, Unmanaged.passUnretained(checkpointer).toOpaque())
     }
 
     /// Runs one or more SQL statements that return no rows.
