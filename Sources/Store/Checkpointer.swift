@@ -10,7 +10,8 @@ import Foundation
 /// concurrent checkpoint, so it could not restart from the beginning and would grow without bound. By
 /// then this thread has already synced nearly all of it, so the writer's own checkpoint is short.
 final class Checkpointer: @unchecked Sendable {
-    /// Log frames (pages) after which the background thread starts copying.
+    /// Log frames (pages) after which the background thread starts copying, and again after each half as many
+    /// more: each pass syncs the disk twice, which on a busy machine costs CPU time the runs need.
     let backgroundFrames: Int32
     /// Log frames after which the writer checkpoints itself (as `PRAGMA wal_autocheckpoint` would).
     let writerFrames: Int32
@@ -24,6 +25,8 @@ final class Checkpointer: @unchecked Sendable {
     /// it began, so one more is needed to copy the newer pages.
     private var again = false
     private var closed = false
+    /// The log's size at the last request; only the writer's hook reads and writes it.
+    private var requestedAt: Int32 = 0
 
     /// Opens the second connection; nil when the file cannot be opened again (the writer then checkpoints alone).
     init?(path: String, backgroundFrames: Int32, writerFrames: Int32) {
@@ -40,8 +43,13 @@ final class Checkpointer: @unchecked Sendable {
         self.writerFrames = writerFrames
     }
 
-    /// Asks for a checkpoint; returns at once. Requests made while one runs are folded into one more.
-    func request() {
+    /// Asks for a checkpoint of a log of `frames` pages if it grew enough since the last; returns at once.
+    /// Requests made while one runs are folded into one more.
+    func request(frames: Int32) {
+        // A smaller log than last time has restarted from its beginning.
+        if frames < requestedAt { requestedAt = 0 }
+        guard frames - requestedAt >= backgroundFrames / 2 else { return }
+        requestedAt = frames
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return }
@@ -94,7 +102,7 @@ let checkpointHook: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, Un
         checkpointer.waitUntilIdle()
         sqlite3_wal_checkpoint_v2(connection, schema, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
     } else if frames >= checkpointer.backgroundFrames {
-        checkpointer.request()
+        checkpointer.request(frames: frames)
     }
     return SQLITE_OK
 }

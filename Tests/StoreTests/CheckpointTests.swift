@@ -25,8 +25,9 @@ import Testing
         let folder = TemporaryFolder(); defer { folder.cleanup() }
         let path = folder.path("db.sqlite")
         do {
-            // The writer alone would not checkpoint before a million pages.
-            let db = try openBlobs(path, background: 32, writer: 1_000_000)
+            // The writer alone would not checkpoint before a million pages; each commit here writes 17 and asks
+            // for a background checkpoint.
+            let db = try openBlobs(path, background: 16, writer: 1_000_000)
             for _ in 0..<10 { try insertBlob(db) }
             let deadline = Date().addingTimeInterval(20)
             while fileSize(path) < 10 * Self.blob.count, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
