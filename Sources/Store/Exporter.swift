@@ -96,7 +96,10 @@ public struct Exporter {
     /// are only ever appended, so both see the same runs: those up to the last row this transaction sees.
     private func writeTraceFiles(experimentID: String, to folder: URL) throws -> (traces: Int, observations: Int) {
         let lastRow = try database.scalarInt("SELECT max(id) FROM traces WHERE experiment_id = ?", [experimentID]) ?? 0
-        let second = database.path.isEmpty || database.path == ":memory:" ? nil : try? Database(path: database.path, mode: .readOnly)
+        // No memory map: it does not speed up one pass in row order, and at the end of an experiment it would
+        // show the whole file as the runner's resident memory.
+        let second = database.path.isEmpty || database.path == ":memory:"
+            ? nil : try? Database(path: database.path, mode: .readOnly, memoryMapped: false)
         let outcome = ParallelResults<(Int, Int)>(count: 2)
         // Each connection is used by one thread at a time: this one's waits in concurrentPerform meanwhile.
         nonisolated(unsafe) let jobs: [([String], Database)] = second.map {
