@@ -86,7 +86,8 @@ public final class Database {
         // SQLite's own checkpointing at this size is the fallback when no second connection can be opened;
         // otherwise checkpoints run on that connection, so that commits do not wait for the disk.
         try execute("PRAGMA wal_autocheckpoint = \(writerCheckpointFrames)")
-        guard checkpointer == nil, let checkpointer = Checkpointer(
+        // A second connection to "" or ":memory:" would open a database of its own.
+        guard checkpointer == nil, !path.isEmpty, path != ":memory:", let checkpointer = Checkpointer(
             path: path, backgroundFrames: backgroundCheckpointFrames, writerFrames: writerCheckpointFrames
         ) else { return }
         self.checkpointer = checkpointer

@@ -1,5 +1,5 @@
 // Store benchmark and multi-process writer.
-//   fluxloop-store-bench bench [--traces N] [--batch K] [--only single|batched|export] [--writer]
+//   fluxloop-store-bench bench [--traces N] [--batch K] [--only single|batched|writer|export] [--writer 1]
 //       append N traces (3 observations, 2 turns each) with a commit per trace and in batches, then export.
 //       As in the runner, a producer thread encodes traces while the writer inserts; the batched figure is also
 //       given with encoding on the writer, and with --writer for the writer alone.
@@ -131,19 +131,20 @@ do {
                 try pipelined(records, batch: batch) { try batched.appendTraces($0, experimentID: "one") }
             }
             print(String(format: "batched (%5d)    : %8.0f traces/s  (%.2f s)", batch, Double(count) / batchedTime, batchedTime))
-            if option("--writer") != nil {
-                // The writer's own limit: every trace encoded before the clock starts.
-                let alone = try ExperimentStore(path: folder.appending(path: "writer.db").path)
-                try alone.createExperiment(experiment("one", runs: count))
-                let encoded = try records.map(EncodedTrace.init)
-                let writerTime = try seconds {
-                    for start in stride(from: 0, to: count, by: batch) {
-                        try alone.appendTraces(Array(encoded[start..<min(start + batch, count)]), experimentID: "one")
-                    }
+        }
+        if option("--writer") != nil || only == "writer" {
+            // The writer's own limit: every trace encoded before the clock starts.
+            let alone = try ExperimentStore(path: folder.appending(path: "writer.db").path)
+            try alone.createExperiment(experiment("one", runs: count))
+            let encoded = try records.map(EncodedTrace.init)
+            let writerTime = try seconds {
+                for start in stride(from: 0, to: count, by: batch) {
+                    try alone.appendTraces(Array(encoded[start..<min(start + batch, count)]), experimentID: "one")
                 }
-                print(String(format: "  writer alone (encoded beforehand): %8.0f traces/s", Double(count) / writerTime))
             }
-            guard only == nil else { break }
+            print(String(format: "  writer alone (encoded beforehand): %8.0f traces/s", Double(count) / writerTime))
+        }
+        if only == nil {
             let inline = try ExperimentStore(path: folder.appending(path: "inline.db").path)
             try inline.createExperiment(experiment("one", runs: count))
             let inlineTime = try seconds {
