@@ -136,7 +136,9 @@ do {
             // The writer's own limit: every trace encoded before the clock starts.
             let alone = try ExperimentStore(path: folder.appending(path: "writer.db").path)
             try alone.createExperiment(experiment("one", runs: count))
-            let encoded = try records.map(EncodedTrace.init)
+            var encoded: [EncodedTrace] = []
+            let encodeTime = try seconds { encoded = try records.map(EncodedTrace.init) }
+            print(String(format: "  encoding alone (one thread):        %8.0f traces/s", Double(count) / encodeTime))
             let writerTime = try seconds {
                 for start in stride(from: 0, to: count, by: batch) {
                     try alone.appendTraces(Array(encoded[start..<min(start + batch, count)]), experimentID: "one")
