@@ -24,14 +24,16 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["embed-files"]
         ),
+        // Small shared vocabulary every layer may use: JSON, user-facing errors, locks, hashing.
+        .target(name: "Core"),
         .target(
             name: "Store",
-            dependencies: ["CSQLite"],
+            dependencies: ["CSQLite", "Core"],
             plugins: ["EmbedFiles"]
         ),
         .target(
             name: "Runner",
-            dependencies: ["Store", "Yams"],
+            dependencies: ["Core", "Store", "Yams"],
             exclude: ["Python"],
             plugins: ["EmbedFiles"]
         ),
