@@ -24,7 +24,7 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["embed-files"]
         ),
-        // Small shared vocabulary every layer may use: JSON, user-facing errors, locks, hashing.
+        // Small shared vocabulary every layer may use: JSON, the console, user-facing errors, locks, hashing.
         .target(name: "Core"),
         .target(
             name: "Store",
@@ -37,18 +37,20 @@ let package = Package(
             exclude: ["Python"],
             plugins: ["EmbedFiles"]
         ),
+        // The presentation of every `fluxloop query` subcommand: reads through Store, never runs an experiment.
+        .target(name: "Query", dependencies: ["Core", "Store"]),
         .executableTarget(
             name: "fluxloop",
             dependencies: [
-                "Runner", "Store",
+                "Core", "Query", "Runner", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live in bench/; the store one doubles as a second writer process for the tests.
         .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
-        .executableTarget(name: "fluxloop-query-bench", dependencies: ["Store"], path: "bench/QueryBench"),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], exclude: ["Fixtures"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Store"], exclude: ["Fixtures"]),
+        .executableTarget(name: "fluxloop-query-bench", dependencies: ["Core", "Store"], path: "bench/QueryBench"),
+        .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

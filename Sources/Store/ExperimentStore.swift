@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The typed API over one database file: experiments, their traces, turns and observations.
@@ -154,13 +155,14 @@ public final class ExperimentStore {
         """
 
     private static func experiment(from row: Row) -> ExperimentRecord {
-        let tags = (try? JSON.parse(row.text(11)))?.arrayValue?.compactMap(\.stringValue) ?? []
+        let tags = (try? JSON.parse(row.text("tags")))?.arrayValue?.compactMap(\.stringValue) ?? []
         return ExperimentRecord(
-            id: row.text(0), name: row.text(1), description: row.optionalText(2),
-            status: ExperimentStatus(rawValue: row.text(3)) ?? .failed, startedAt: row.text(4),
-            completedAt: row.optionalText(5), plannedRuns: row.int(6), executedRuns: row.int(7),
-            outputDirectory: row.optionalText(8), configJSON: row.text(9), configYAML: row.text(10),
-            tags: tags, toolVersion: row.text(12))
+            id: row.text("id"), name: row.text("name"), description: row.optionalText("description"),
+            status: ExperimentStatus(rawValue: row.text("status")) ?? .failed, startedAt: row.text("started_at"),
+            completedAt: row.optionalText("completed_at"), plannedRuns: row.int("planned_runs"),
+            executedRuns: row.int("executed_runs"), outputDirectory: row.optionalText("output_dir"),
+            configJSON: row.text("config_json"), configYAML: row.text("config_yaml"),
+            tags: tags, toolVersion: row.text("tool_version"))
     }
 
     public func experiment(id: String) throws -> ExperimentRecord? {
@@ -184,16 +186,19 @@ public final class ExperimentStore {
             FROM traces WHERE experiment_id = ? ORDER BY run_index
             """).map([experimentID]) { r in
                 TraceRecord(
-                    traceID: r.text(0), runIndex: r.int(1), iteration: r.int(2), persona: r.optionalText(3),
-                    inputIndex: r.int(4), input: r.text(5), output: r.optionalText(6), success: r.bool(7),
-                    errorType: r.optionalText(8), errorMessage: r.optionalText(9), errorTraceback: r.optionalText(10),
-                    durationMs: r.double(11), startedAt: r.text(12), endedAt: r.text(13), attempts: r.int(14),
-                    terminationReason: r.optionalText(15), turnCount: r.optionalInt(16),
-                    conversationState: r.optionalText(17), supervisorResponse: r.optionalText(18),
-                    callbackMessages: r.optionalText(19), stdout: r.optionalText(20), stderr: r.optionalText(21),
-                    metadata: r.text(22),
-                    turns: try StoredTrace.turns(r.text(23)),
-                    observations: try StoredTrace.observations(r.text(24), tokens: r.optionalText(25)))
+                    traceID: r.text("trace_id"), runIndex: r.int("run_index"), iteration: r.int("iteration"),
+                    persona: r.optionalText("persona"), inputIndex: r.int("input_index"), input: r.text("input"),
+                    output: r.optionalText("output"), success: r.bool("success"), errorType: r.optionalText("error_type"),
+                    errorMessage: r.optionalText("error_message"), errorTraceback: r.optionalText("error_traceback"),
+                    durationMs: r.double("duration_ms"), startedAt: r.text("started_at"), endedAt: r.text("ended_at"),
+                    attempts: r.int("attempts"), terminationReason: r.optionalText("termination_reason"),
+                    turnCount: r.optionalInt("turn_count"), conversationState: r.optionalText("conversation_state"),
+                    supervisorResponse: r.optionalText("supervisor_response"),
+                    callbackMessages: r.optionalText("callback_messages"), stdout: r.optionalText("stdout"),
+                    stderr: r.optionalText("stderr"), metadata: r.text("metadata"),
+                    turns: try StoredTrace.turns(r.text("conversation_json")),
+                    observations: try StoredTrace.observations(r.text("observations_json"),
+                                                               tokens: r.optionalText("observation_tokens")))
             }
     }
 
@@ -213,8 +218,8 @@ public final class ExperimentStore {
             SELECT run_index, iteration, input_index, persona, input, success FROM traces
             WHERE experiment_id = ? ORDER BY run_index
             """).map([experimentID]) {
-                RecordedRun(runIndex: $0.int(0), iteration: $0.int(1), inputIndex: $0.int(2), persona: $0.optionalText(3),
-                            input: $0.text(4), success: $0.bool(5))
+                RecordedRun(runIndex: $0.int("run_index"), iteration: $0.int("iteration"), inputIndex: $0.int("input_index"),
+                            persona: $0.optionalText("persona"), input: $0.text("input"), success: $0.bool("success"))
             }
     }
 }

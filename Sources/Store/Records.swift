@@ -1,3 +1,5 @@
+import Core
+
 /// Where an experiment stands.
 public enum ExperimentStatus: String, Sendable, CaseIterable {
     case running, completed, interrupted, failed

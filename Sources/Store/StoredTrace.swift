@@ -1,3 +1,5 @@
+import Core
+
 /// Reads the conversation and observation columns of a traces row back into records.
 enum StoredTrace {
     static func turns(_ conversationJSON: String) throws -> [TurnRecord] {

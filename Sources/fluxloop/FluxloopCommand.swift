@@ -1,44 +1,42 @@
 import ArgumentParser
+import Core
 import Foundation
 import Runner
 
+/// `fluxloop`: the root of the command tree. Every subcommand parses, validates and calls Runner or Query.
 @main
 struct Fluxloop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fluxloop",
         abstract: "Run an AI agent through simulated users and keep every run in a local SQLite database.",
         version: FluxloopVersion.current,
-        subcommands: [Run.self, QueryCommand.self]
+        subcommands: [Run.self, Query.self]
     )
 
-    /// Parses and runs like ArgumentParser's own `main`, but usage errors exit with 2, as documented.
+    /// Parses and runs like ArgumentParser's own `main`, and is the one place errors become a message and an exit
+    /// status: a `UserFacingError` is shown as it words itself, usage errors exit with 2, as documented.
     static func main() async {
         // A worker that dies leaves a closed pipe behind; writing to it must be an error, not a kill.
         signal(SIGPIPE, SIG_IGN)
         do {
-            var command = try parseAsRoot(RunExperiment.fillingBareResume(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot(Run.Experiment.fillingBareResume(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+        } catch let error as any UserFacingError {
+            exit(error.exitStatus.rawValue, message: error.userMessage.isEmpty ? "" : "Error: " + error.userMessage)
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if !message.isEmpty {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
-            }
-            if code == .validationFailure {
-                Foundation.exit(2)
-            }
-            Foundation.exit(code.rawValue)
+            exit(code == .validationFailure ? ExitStatusCode.usage.rawValue : code.rawValue, message: fullMessage(for: error))
         }
     }
-}
 
-struct Run: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Run simulations.",
-        subcommands: [RunExperiment.self]
-    )
+    private static func exit(_ status: Int32, message: String) -> Never {
+        if !message.isEmpty {
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+        }
+        Foundation.exit(status)
+    }
 }

@@ -1,41 +1,36 @@
 import ArgumentParser
+import Core
 import Foundation
+import Query
 import Runner
 import Store
 
-/// Where the database is (found as `run experiment` finds it) and how to print: shared by every `query` subcommand.
+/// What every `query` subcommand takes besides its arguments: the project and database, and how to print.
 struct QueryOptions: ParsableArguments {
-    @Option(help: "SQLite database file (default: $FLUXLOOP_DB, else <output-dir>/fluxloop.db of the project, else ./experiments/fluxloop.db).")
-    var db: String?
-
-    @Option(help: "Project name under the FluxLoop root, whose output_directory holds the database.")
-    var project: String?
-
-    @Option(help: "FluxLoop root directory (default: ./fluxloop).")
-    var root: String?
-
-    @Option(name: [.customLong("config"), .customShort("c")], help: "The project's configuration file (default: configs/simulation.yaml).")
-    var config: String?
-
-    @Option(name: [.customLong("output-dir"), .customShort("o")], help: "Output directory holding fluxloop.db.")
-    var outputDir: String?
+    @OptionGroup var project: ProjectOptions
 
     @Option(help: "Output format: table, json, jsonl, csv or markdown (default: table on a terminal, else jsonl).")
     var format: OutputFormat?
 
-    /// The context a `Runner` query runs in.
+    /// The context a query runs in; the database is located (through the project's configuration) only when needed.
     func context() -> QueryContext {
-        QueryContext(
-            location: DatabaseLocation(db: db, project: project, root: root, config: config, outputDirectory: outputDir),
-            format: format, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), console: Console())
+        let location = project.location
+        let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return QueryContext(
+            locateDatabase: {
+                let found = try DatabaseLocator.locate(location, currentDirectory: currentDirectory)
+                return LocatedDatabase(path: found.path, how: found.how)
+            },
+            format: format, currentDirectory: currentDirectory, console: Console())
     }
+}
+
+/// The experiment a subcommand is about.
+struct ExperimentArgument: ParsableArguments {
+    @Argument(help: "The experiment: id, id prefix, name, latest or latest~N.")
+    var experiment: String
 }
 
 extension OutputFormat: ExpressibleByArgument {}
 extension ExportKind: ExpressibleByArgument {}
 extension ExperimentStatus: ExpressibleByArgument {}
-
-/// Ends a subcommand with the exit code its query returned.
-func endQuery(_ code: Int32) throws {
-    if code != 0 { throw ExitCode(code) }
-}

@@ -1,21 +1,21 @@
 import ArgumentParser
-import Runner
+import Query
 
-/// `fluxloop query show EXP`: one experiment.
-struct QueryShow: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "show",
-        abstract: "Show an experiment's summary and configuration, or its configuration differences with --diff.")
+extension Fluxloop.Query {
+    /// `fluxloop query show EXP`: one experiment.
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show an experiment's summary and configuration, or its configuration differences with --diff.")
 
-    @Argument(help: "The experiment: id, id prefix, name, latest or latest~N.")
-    var experiment: String
+        @OptionGroup var target: ExperimentArgument
 
-    @Option(name: .customLong("diff"), help: "Another experiment to list configuration differences against.")
-    var other: String?
+        @Option(name: .customLong("diff"), help: "Another experiment to list configuration differences against.")
+        var other: String?
 
-    @OptionGroup var options: QueryOptions
+        @OptionGroup var options: QueryOptions
 
-    func run() throws {
-        try endQuery(ShowQuery.run(reference: experiment, diffAgainst: other, context: options.context()))
+        func run() throws {
+            try ShowQuery.run(reference: target.experiment, diffAgainst: other, context: options.context())
+        }
     }
 }

@@ -1,18 +1,19 @@
 import ArgumentParser
-import Runner
+import Query
 
-/// `fluxloop query trace ID`: one run in full.
-struct QueryTrace: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "trace",
-        abstract: "Show one run: its conversation turn by turn and its observation tree with durations and errors.")
+extension Fluxloop.Query {
+    /// `fluxloop query trace ID`: one run in full.
+    struct Trace: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one run: its conversation turn by turn and its observation tree with durations and errors.")
 
-    @Argument(help: "The trace id, or a unique prefix of it.")
-    var trace: String
+        @Argument(help: "The trace id, or a unique prefix of it.")
+        var trace: String
 
-    @OptionGroup var options: QueryOptions
+        @OptionGroup var options: QueryOptions
 
-    func run() throws {
-        try endQuery(TraceQuery.run(reference: trace, context: options.context()))
+        func run() throws {
+            try TraceQuery.run(reference: trace, context: options.context())
+        }
     }
 }

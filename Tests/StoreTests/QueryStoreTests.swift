@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Testing
 @testable import Store
@@ -42,7 +43,7 @@ import Testing
             #expect(prefix == "abc")
             #expect(candidates.count == 2)
             #expect(candidates[0].hasPrefix("abc-2  alpha") && candidates[1].hasPrefix("abc-1  alpha"))
-            #expect(error.description.contains("give more characters"))
+            #expect(error.description.contains("is the start of 2 experiment ids"))
         }
         #expect(try store.resolveTraceID("abc-1-trace-4") == "abc-1-trace-4")
         #expect(try store.resolveTraceID("xyz-9-trace-5") == "xyz-9-trace-5")

@@ -6,6 +6,7 @@
 //       medians of the Store calls behind `query experiments`, `compare` and `export`
 //   fluxloop-query-bench profile --db PATH
 //       the SQL reads behind `compare`, one by one, for finding where its time goes
+import Core
 import Foundation
 import Store
 

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Why a project's configuration or inputs cannot be used. Every message names the file (and the
@@ -83,4 +84,10 @@ public enum ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
             return "--personas \(personas.joined(separator: ",")): no input runs with \(personas.count == 1 ? "this persona" : "these personas") — check the persona names in the inputs file (an entry's persona is metadata.persona, or its top-level persona when it has no metadata mapping)"
         }
     }
+}
+
+extension ConfigError: UserFacingError {
+    /// A project or option the user must fix: nothing was run or written.
+    public var exitStatus: ExitStatusCode { .usage }
+    public var userMessage: String { description }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Store
 
@@ -148,7 +149,12 @@ public enum ConfigLoader {
 
     // MARK: - Overrides
 
-    static func validate(_ o: ConfigOverrides) throws(ConfigError) {
+    /// The command-line values checked on their own, before any file is read: the only place these rules live
+    /// (the command line calls this from its `validate()` and shows the message).
+    public static func validate(_ o: ConfigOverrides) throws(ConfigError) {
+        if let p = o.supervisorProvider, !["openai", "anthropic", "mock"].contains(p) {
+            throw ConfigError.invalidOption(option: "--supervisor-provider", expected: "openai, anthropic or mock", got: p)
+        }
         if let i = o.iterations, i < 1 {
             throw ConfigError.invalidOption(option: "--iterations", expected: "a whole number ≥ 1", got: String(i))
         }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Store
 
@@ -21,7 +22,7 @@ enum Continuation {
                 + "Use --rerun-failed \(experiment.id) to run its failed runs again.")
         }
         let stored = (try? JSON.parse(experiment.configJSON)) ?? .object([])
-        let changes = differences(stored, prepared.project.config.snapshot, path: "")
+        let changes = differences(stored, prepared.project.config.snapshot)
             .filter { line in !executionSettings.contains { line.hasPrefix($0 + ":") } }
         guard changes.isEmpty else {
             throw RunError.configuration("the configuration changed since experiment \(experiment.id) started, so it cannot be resumed:\n"
@@ -118,17 +119,12 @@ enum Continuation {
     static let executionSettings = ["parallel_runs", "run_delay_seconds", "runner.timeout_seconds", "runner.max_retries",
                                     "runner.retry_delay"]
 
-    /// Where two configuration snapshots differ, as `key: old → new` lines.
-    static func differences(_ old: JSON, _ new: JSON, path: String) -> [String] {
-        if case let .object(a) = old, case let .object(b) = new {
-            var lines: [String] = []
-            for key in (a.map(\.key) + b.map(\.key).filter { k in !a.contains { $0.key == k } }) {
-                let child = path.isEmpty ? key : path + "." + key
-                lines += differences(old[key] ?? .null, new[key] ?? .null, path: child)
-            }
-            return lines
-        }
-        return old == new ? [] : ["\(path): \(short(old)) → \(short(new))"]
+    /// Where two configuration snapshots differ, as `key: old → new` lines. A list compares whole, and a key that
+    /// is absent on one side counts as null, so a snapshot that gained an unset key still matches.
+    static func differences(_ old: JSON, _ new: JSON) -> [String] {
+        ConfigDiff.differences(old, new, arraysAsLeaves: true)
+            .filter { ($0.value ?? .null) != ($0.otherValue ?? .null) }
+            .map { "\($0.path): \(short($0.value ?? .null)) → \(short($0.otherValue ?? .null))" }
     }
 
     private static func short(_ value: JSON) -> String {

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Store
 
@@ -41,12 +42,8 @@ struct Preparation: Sendable {
         guard parallel >= 1 else {
             throw RunError.configuration("--parallel / parallel_runs must be at least 1 (got \(parallel)).")
         }
-        let databasePath: String
-        if let given = options.databasePath ?? ProcessInfo.processInfo.environment["FLUXLOOP_DB"], !given.isEmpty {
-            databasePath = URL(fileURLWithPath: given, relativeTo: options.currentDirectory).standardizedFileURL.path(percentEncoded: false)
-        } else {
-            databasePath = config.outputDirectory.appending(path: "fluxloop.db").path(percentEncoded: false)
-        }
+        let databasePath = DatabaseLocator.named(options.databasePath, currentDirectory: options.currentDirectory)?.path
+            ?? DatabaseLocator.inProject(config)
         return Preparation(project: project, plan: plan, databasePath: databasePath, parallel: parallel, conversation: conversation)
     }
 

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Reports runs as they finish: a live bar on a terminal, FluxLoop's plain lines elsewhere

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Store
 
@@ -63,6 +64,11 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+extension RunError: UserFacingError {
+    public var exitStatus: ExitStatusCode { ExitStatusCode(rawValue: exitCode) ?? .failure }
+    public var userMessage: String { description }
+}
+
 /// How an experiment ended.
 public struct RunOutcome: Sendable {
     public var experimentID: String
@@ -73,5 +79,6 @@ public struct RunOutcome: Sendable {
     public var planned: Int
 
     /// 0 when the experiment ran (failed runs included), 130 when it was interrupted.
-    public var exitCode: Int32 { status == .interrupted ? 130 : 0 }
+    public var exitCode: Int32 { exitStatus.rawValue }
+    public var exitStatus: ExitStatusCode { status == .interrupted ? .interrupted : .success }
 }

@@ -1,0 +1,59 @@
+extension JSON {
+    /// Compact text with `", "` and `": "` separators, as Python's `json.dumps` writes it.
+    public var text: String {
+        var out: [UInt8] = []
+        write(to: &out, indent: nil, level: 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Text indented by `indent` spaces per level, as Python's `json.dump(indent=2)` writes it.
+    public func pretty(indent: Int = 2) -> String {
+        var out: [UInt8] = []
+        write(to: &out, indent: indent, level: 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Written as UTF-8 bytes: large reports (tens of thousands of objects) render several times faster than
+    /// through String appends.
+    private func write(to out: inout [UInt8], indent: Int?, level: Int) {
+        switch self {
+        case .null: JSON.append("null", to: &out)
+        case let .bool(b): JSON.append(b ? "true" : "false", to: &out)
+        case let .number(n): JSON.append(n, to: &out)
+        case let .string(s): JSONEscaping.writeQuoted(s, to: &out)
+        case let .array(items):
+            if items.isEmpty { JSON.append("[]", to: &out); return }
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { JSON.append(indent == nil ? ", " : ",", to: &out) }
+                JSON.newline(&out, indent, level + 1)
+                item.write(to: &out, indent: indent, level: level + 1)
+            }
+            JSON.newline(&out, indent, level)
+            out.append(UInt8(ascii: "]"))
+        case let .object(members):
+            if members.isEmpty { JSON.append("{}", to: &out); return }
+            out.append(UInt8(ascii: "{"))
+            for (i, member) in members.enumerated() {
+                if i > 0 { JSON.append(indent == nil ? ", " : ",", to: &out) }
+                JSON.newline(&out, indent, level + 1)
+                JSONEscaping.writeQuoted(member.key, to: &out)
+                JSON.append(": ", to: &out)
+                member.value.write(to: &out, indent: indent, level: level + 1)
+            }
+            JSON.newline(&out, indent, level)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        var copy = text
+        copy.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    private static func newline(_ out: inout [UInt8], _ indent: Int?, _ level: Int) {
+        guard let indent else { return }
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(0x20, count: indent * level))
+    }
+}

@@ -1,0 +1,135 @@
+import Core
+import Store
+
+/// `query compare A B [C...]`: experiments side by side, then input by input, against A.
+public enum CompareQuery {
+    public static func run(references: [String], failOnRegression: Bool, context: QueryContext) throws(QueryError) {
+        try context.perform {
+            let store = try context.readOnlyStore()
+            let records = try references.map { try store.resolveExperiment($0) }
+            // Each experiment's overview comes from the same read as its inputs, so the two always agree.
+            let statistics = try store.inputStatistics(experimentIDs: records.map(\.id))
+            let overviews = zip(records, statistics).map { ExperimentOverview($0, inputs: $1) }
+            let comparison = Comparison(experiments: overviews, statistics: statistics)
+            context.emit(report(comparison))
+            if failOnRegression, !comparison.regressions.isEmpty {
+                throw QueryError.regressions(count: comparison.regressions.count, baseline: overviews[0].id)
+            }
+        }
+    }
+
+    static func report(_ c: Comparison) -> QueryReport {
+        let base = c.experiments[0]
+        func delta(_ value: Double?, _ baseline: Double?, isBaseline: Bool) -> Double? {
+            guard !isBaseline, let value, let baseline else { return nil }
+            return value - baseline
+        }
+        let experiments: [JSON] = c.experiments.enumerated().map { index, e in
+            let first = index == 0
+            return .object([
+                ("id", .string(e.id)), ("name", .string(e.name)), ("label", .string(label(index))),
+                ("started_at", .string(e.startedAt)), ("runs", .int(e.runs)), ("success_rate", Figures.rate(e.successRate)),
+                ("avg_duration_ms", Figures.ms(e.avgDurationMs)), ("p50_duration_ms", Figures.ms(e.p50DurationMs)),
+                ("p95_duration_ms", Figures.ms(e.p95DurationMs)),
+                ("delta_success_rate", Figures.rate(delta(e.successRate, base.successRate, isBaseline: first))),
+                ("delta_avg_duration_ms", Figures.ms(delta(e.avgDurationMs, base.avgDurationMs, isBaseline: first))),
+                ("delta_p50_duration_ms", Figures.ms(delta(e.p50DurationMs, base.p50DurationMs, isBaseline: first))),
+                ("delta_p95_duration_ms", Figures.ms(delta(e.p95DurationMs, base.p95DurationMs, isBaseline: first))),
+            ])
+        }
+        let shared = c.rows.filter(\.presentInAll)
+        let inputs: [JSON] = shared.map { row in
+            .object([
+                ("input", .string(row.key.input)), ("persona", Figures.text(row.key.persona)),
+                ("runs", .array(row.stats.map { .int($0!.runs) })),
+                ("success_rate", .array(row.stats.map { Figures.rate($0!.successRate) })),
+                ("median_duration_ms", .array(row.stats.map { Figures.ms($0!.medianDurationMs) })),
+                ("output_changed", .bool(Comparison.outputChanged(row))),
+            ])
+        }
+        func change(_ x: Comparison.Change, _ extra: [(key: String, value: JSON)]) -> JSON {
+            .object([("input", .string(x.key.input)), ("persona", Figures.text(x.key.persona)),
+                     ("experiment", .string(c.experiments[x.experiment].id))] + extra)
+        }
+        func rates(_ x: Comparison.Change) -> [(key: String, value: JSON)] {
+            [("baseline_success_rate", Figures.rate(x.baseline.successRate)), ("success_rate", Figures.rate(x.current.successRate))]
+        }
+        let slower: [JSON] = c.slower.map { x in
+            change(x, [("baseline_median_duration_ms", Figures.ms(x.baseline.medianDurationMs)),
+                       ("median_duration_ms", Figures.ms(x.current.medianDurationMs)),
+                       ("ratio", ratio(x))])
+        }
+        let partial = c.rows.filter { !$0.presentInAll }
+        let onlyInOne: [JSON] = partial.map { row in
+            .object([("input", .string(row.key.input)), ("persona", Figures.text(row.key.persona)),
+                     ("experiments", .array(row.stats.enumerated().compactMap { $0.element == nil ? nil : .string(c.experiments[$0.offset].id) }))])
+        }
+        let object = JSON.object([
+            ("experiments", .array(experiments)), ("inputs", .array(inputs)),
+            ("regressions", .array(c.regressions.map { change($0, rates($0)) })),
+            ("improvements", .array(c.improvements.map { change($0, rates($0)) })),
+            ("slower", .array(slower)), ("only_in_one", .array(onlyInOne)),
+        ])
+        return .object(object, tables: tables(c, shared: shared, partial: partial))
+    }
+
+    private static func tables(_ c: Comparison, shared: [Comparison.InputRow], partial: [Comparison.InputRow]) -> [ReportTable] {
+        let base = c.experiments[0]
+        let overview = ReportTable(title: "Experiments (deltas against A)", columns: [
+            ReportColumn(""), ReportColumn("id"), ReportColumn("name"), ReportColumn("runs", .int),
+            ReportColumn("success", .rate), ReportColumn("Δ success", .deltaRate), ReportColumn("avg", .milliseconds),
+            ReportColumn("Δ avg", .deltaMilliseconds), ReportColumn("p50", .milliseconds), ReportColumn("Δ p50", .deltaMilliseconds),
+            ReportColumn("p95", .milliseconds), ReportColumn("Δ p95", .deltaMilliseconds),
+        ], rows: c.experiments.enumerated().map { index, e in
+            func d(_ v: Double?, _ b: Double?) -> JSON { index == 0 || v == nil || b == nil ? .null : Figures.ms(v! - b!) }
+            return [.string(label(index)), .string(e.id), .string(e.name), .int(e.runs), Figures.rate(e.successRate),
+                    index == 0 ? .null : Figures.rate(e.successRate - base.successRate),
+                    Figures.ms(e.avgDurationMs), d(e.avgDurationMs, base.avgDurationMs),
+                    Figures.ms(e.p50DurationMs), d(e.p50DurationMs, base.p50DurationMs),
+                    Figures.ms(e.p95DurationMs), d(e.p95DurationMs, base.p95DurationMs)]
+        })
+        var inputColumns = [ReportColumn("input"), ReportColumn("persona")]
+        for index in c.experiments.indices {
+            inputColumns += [ReportColumn("success \(label(index))", .rate), ReportColumn("median \(label(index))", .milliseconds)]
+        }
+        inputColumns.append(ReportColumn("output changed", .bool))
+        let inputs = ReportTable(title: "Inputs in every experiment", columns: inputColumns, rows: shared.map { row in
+            [.string(row.key.input), Figures.text(row.key.persona)]
+                + row.stats.flatMap { [Figures.rate($0!.successRate), Figures.ms($0!.medianDurationMs)] }
+                + [.bool(Comparison.outputChanged(row))]
+        })
+        func changes(_ title: String, _ list: [Comparison.Change]) -> ReportTable {
+            ReportTable(title: title, columns: [
+                ReportColumn("input"), ReportColumn("persona"), ReportColumn("in"), ReportColumn("success A", .rate),
+                ReportColumn("success", .rate),
+            ], rows: list.map { [.string($0.key.input), Figures.text($0.key.persona), .string(label($0.experiment)),
+                                 Figures.rate($0.baseline.successRate), Figures.rate($0.current.successRate)] })
+        }
+        let slower = ReportTable(
+            title: "Slower (median over \(ReportRenderer.fixed(Comparison.slowerRatio, 1))× and \(Int(Comparison.slowerMilliseconds)) ms more than A)",
+            columns: [ReportColumn("input"), ReportColumn("persona"), ReportColumn("in"), ReportColumn("median A", .milliseconds),
+                      ReportColumn("median", .milliseconds), ReportColumn("ratio", .int)],
+            rows: c.slower.map { [.string($0.key.input), Figures.text($0.key.persona), .string(label($0.experiment)),
+                                  Figures.ms($0.baseline.medianDurationMs), Figures.ms($0.current.medianDurationMs), ratio($0)] })
+        let only = ReportTable(title: "Inputs missing from some experiments", columns: [
+            ReportColumn("input"), ReportColumn("persona"), ReportColumn("present in"),
+        ], rows: partial.map { row in
+            [.string(row.key.input), Figures.text(row.key.persona),
+             .string(row.stats.enumerated().compactMap { $0.element == nil ? nil : label($0.offset) }.joined(separator: ", "))]
+        })
+        return [overview, inputs,
+                changes("Regressions (every run succeeded in A, some failed after)", c.regressions),
+                changes("Improvements (some runs failed in A, every run succeeded after)", c.improvements),
+                slower, only]
+    }
+
+    /// A, B, C… as the tables name the experiments.
+    static func label(_ index: Int) -> String {
+        index < 26 ? String(UnicodeScalar(UInt8(65 + index))) : "E\(index + 1)"
+    }
+
+    private static func ratio(_ x: Comparison.Change) -> JSON {
+        guard x.baseline.medianDurationMs > 0 else { return .null }
+        return .double(((x.current.medianDurationMs / x.baseline.medianDurationMs) * 1000).rounded() / 1000)
+    }
+}

@@ -1,0 +1,111 @@
+import Core
+
+/// A finished run ready for its traces row: JSON columns on one line, and the conversation and observations as
+/// the JSON arrays of migration 003, in the shape and spacing of the experiment folder's files so that exports
+/// splice them in as they are. Encoding is the costly part of a write, so producers do it before the writer.
+public struct EncodedTrace: Sendable {
+    /// The run, without its turns and observations, with its JSON columns on one line.
+    public private(set) var record: TraceRecord
+    /// `conversation_json`: trace_summary.jsonl's `conversation` list.
+    var conversation: UTF8Text
+    /// `observations_json`: observations.jsonl's objects, one per line.
+    var observations: UTF8Text
+    var observationCount: Int
+    /// `observation_tokens`: `[prompt, completion, total]` per observation, or nil when none reported any.
+    var tokens: String?
+
+    /// Fails when a JSON column does not hold JSON.
+    public init(_ trace: TraceRecord) throws {
+        let normalize = EncodedTrace.singleLine
+        record = trace
+        record.turns = []
+        record.observations = []
+        record.conversationState = try trace.conversationState.map(normalize)
+        record.supervisorResponse = try trace.supervisorResponse.map(normalize)
+        record.callbackMessages = try trace.callbackMessages.map(normalize)
+        record.metadata = try normalize(trace.metadata)
+        observationCount = trace.observations.count
+
+        var c = JSONBytes(capacity: 64 + 192 * trace.turns.count)
+        c.raw("[")
+        for (position, turn) in trace.turns.enumerated() {
+            if position > 0 { c.raw(", ") }
+            c.raw("{\"turn_index\": ")
+            c.number(turn.turnIndex)
+            c.raw(", \"role\": ")
+            c.quoted(turn.role)
+            c.raw(", \"content\": ")
+            c.quoted(turn.content)
+            c.raw(", \"source\": ")
+            c.quoted(turn.source)
+            c.raw(", \"metadata\": ")
+            c.verbatim(try normalize(turn.metadata))
+            c.raw("}")
+        }
+        c.raw("]")
+        conversation = c.finish()
+
+        var o = JSONBytes(capacity: 64 + 448 * trace.observations.count)
+        o.raw("[")
+        for (position, observation) in trace.observations.enumerated() {
+            // A raw newline never occurs inside single-line JSON, so ",\n" only ever separates elements.
+            if position > 0 { o.raw(",\n") }
+            o.raw("{\"id\": ")
+            o.quoted(observation.id)
+            o.raw(", \"type\": ")
+            o.quoted(observation.type)
+            o.raw(", \"name\": ")
+            o.quoted(observation.name)
+            o.raw(", \"start_time\": ")
+            o.quotedOrNull(observation.startTime)
+            o.raw(", \"end_time\": ")
+            o.quotedOrNull(observation.endTime)
+            o.raw(", \"input\": ")
+            if let input = observation.input { o.verbatim(try normalize(input)) } else { o.raw("null") }
+            // FluxLoop leaves out the output of a call that returned None.
+            if let output = try observation.output.map(normalize), output != "null" {
+                o.raw(", \"output\": ")
+                o.verbatim(output)
+            }
+            if let error = observation.error {
+                o.raw(", \"error\": ")
+                o.quoted(error)
+            }
+            o.raw(", \"level\": ")
+            o.quoted(observation.level)
+            o.raw(", \"metadata\": ")
+            o.verbatim(try normalize(observation.metadata))
+            if let model = observation.model {
+                o.raw(", \"model\": ")
+                o.quoted(model)
+            }
+            if let parent = observation.parentID {
+                o.raw(", \"parent_observation_id\": ")
+                o.quoted(parent)
+            }
+            o.raw(", \"trace_id\": ")
+            o.quoted(trace.traceID)
+            o.raw("}")
+        }
+        o.raw("]")
+        observations = o.finish()
+        tokens = Self.tokens(of: trace.observations)
+    }
+
+    /// `[prompt, completion, total]` (or null) per observation; nil, with nothing built, when none reported any.
+    private static func tokens(of observations: [ObservationRecord]) -> String? {
+        func counts(_ o: ObservationRecord) -> [Int?] { [o.promptTokens, o.completionTokens, o.totalTokens] }
+        guard observations.contains(where: { $0.promptTokens != nil || $0.completionTokens != nil || $0.totalTokens != nil })
+        else { return nil }
+        return "[" + observations.map { o in
+            counts(o).allSatisfy { $0 == nil } ? "null" : "[" + counts(o).map { $0.map(String.init) ?? "null" }.joined(separator: ", ") + "]"
+        }.joined(separator: ", ") + "]"
+    }
+
+    /// JSON text on one line: the export views splice JSON columns into JSON-lines files as they are.
+    static func singleLine(_ json: String) throws -> String {
+        var copy = json
+        let multiline = copy.withUTF8 { bytes in bytes.contains { $0 == 0x0A || $0 == 0x0D } }
+        return multiline ? try JSON.parse(json).text : json
+    }
+}
