@@ -195,11 +195,14 @@ public enum ExperimentFolderReader {
 
     /// A stable id for a FluxLoop folder, so that importing it again finds the same experiment.
     static func derivedID(name: String, startedAt: String, traceIDs: [String]) -> String {
-        var first = StableHash(seed: 0xcbf2_9ce4_8422_2325)
-        var second = StableHash(seed: 0x6c62_272e_07bb_0142)
+        // Two FNV-1a hashes with different seeds, each part followed by a 0 byte so that parts cannot run together.
+        var first = FNV1a()
+        var second = FNV1a(seed: 0x6c62_272e_07bb_0142)
         for part in [name, startedAt] + traceIDs {
-            first.add(part)
-            second.add(part)
+            first.combine(part)
+            first.combine(byte: 0)
+            second.combine(part)
+            second.combine(byte: 0)
         }
         let hex = String(first.value, radix: 16).leftPadded(16) + String(second.value, radix: 16).leftPadded(16)
         let c = Array(hex)
@@ -214,23 +217,6 @@ public enum ExperimentFolderReader {
         let text = Timestamp.string(from: date)
         // Keep the source's zone style: FluxLoop's dates carry no zone.
         return timestamp.hasSuffix("Z") || timestamp.contains("+") ? text : String(text.dropLast())
-    }
-}
-
-/// FNV-1a over UTF-8 with a separator between parts: stable across processes, unlike `Hasher`.
-struct StableHash {
-    private(set) var value: UInt64
-
-    init(seed: UInt64) { value = seed }
-
-    mutating func add(_ text: String) {
-        for byte in text.utf8 { mix(byte) }
-        mix(0)
-    }
-
-    private mutating func mix(_ byte: UInt8) {
-        value ^= UInt64(byte)
-        value = value &* 0x0000_0100_0000_01B3
     }
 }
 

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The runs of one input + persona within one experiment, for `compare` and `consistency`.
@@ -146,14 +147,14 @@ private enum Bytes {
     }
 }
 
-/// FNV-1a over bytes: cheap, and good enough to pick candidates that are then compared byte for byte.
+/// Core's FNV-1a over bytes: cheap, and good enough to pick candidates that are then compared byte for byte.
 private enum ByteHash {
     static func of(_ first: UnsafeBufferPointer<UInt8>, then second: UnsafeBufferPointer<UInt8>?) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in first { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        var hash = FNV1a()
+        hash.combine(first)
         // A separator, so that ("ab", "c") and ("a", "bc") differ, and a marker for a missing second part.
-        hash = (hash ^ (second == nil ? 0xFF : 0xFE)) &* 0x0000_0100_0000_01B3
-        if let second { for byte in second { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 } }
-        return hash
+        hash.combine(byte: second == nil ? 0xFF : 0xFE)
+        if let second { hash.combine(second) }
+        return hash.value
     }
 }
