@@ -140,13 +140,19 @@ public final class Database {
     }
 
     /// True while a transaction is open.
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    public var isInTransaction: Bool {
+        sqlite3_get_autocommit(handle) == 0
+    }
 
     /// The rowid of the last inserted row on this connection.
-    public var lastInsertedRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+    public var lastInsertedRowID: Int {
+        Int(sqlite3_last_insert_rowid(handle))
+    }
 
     /// Rows changed by the last statement.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var changes: Int {
+        Int(sqlite3_changes(handle))
+    }
 
     /// The first column of the first row, as an integer.
     public func scalarInt(_ sql: String, _ values: [DatabaseBindable?] = []) throws -> Int? {
@@ -159,7 +165,9 @@ public final class Database {
     }
 
     /// The SQLite library version, e.g. "3.40.1".
-    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+    public static var sqliteVersion: String {
+        String(cString: sqlite3_libversion())
+    }
 }
 
 /// Denies every action that could change a database or reach another file.

@@ -10,7 +10,9 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public var primary: ResultCode { ResultCode(rawValue: rawValue & 0xFF) }
 
     /// SQLite's English name for the code, such as "constraint failed".
-    public var name: String { String(cString: sqlite3_errstr(rawValue)) }
+    public var name: String {
+        String(cString: sqlite3_errstr(rawValue))
+    }
 
     public var description: String { "\(rawValue) (\(name))" }
 

@@ -22,11 +22,21 @@ public struct Row {
     public func optionalInt(_ name: String) -> Int? { optionalInt(column(name)) }
     public func optionalDouble(_ name: String) -> Double? { optionalDouble(column(name)) }
 
-    public var count: Int { Int(sqlite3_column_count(handle)) }
-    public func isNull(_ column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL }
-    public func int(_ column: Int) -> Int { Int(sqlite3_column_int64(handle, Int32(column))) }
-    public func double(_ column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }
-    public func bool(_ column: Int) -> Bool { sqlite3_column_int64(handle, Int32(column)) != 0 }
+    public var count: Int {
+        Int(sqlite3_column_count(handle))
+    }
+    public func isNull(_ column: Int) -> Bool {
+        sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL
+    }
+    public func int(_ column: Int) -> Int {
+        Int(sqlite3_column_int64(handle, Int32(column)))
+    }
+    public func double(_ column: Int) -> Double {
+        sqlite3_column_double(handle, Int32(column))
+    }
+    public func bool(_ column: Int) -> Bool {
+        sqlite3_column_int64(handle, Int32(column)) != 0
+    }
 
     public func text(_ column: Int) -> String {
         guard let bytes = sqlite3_column_text(handle, Int32(column)) else { return "" }

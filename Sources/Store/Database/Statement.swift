@@ -103,5 +103,7 @@ public final class Statement {
     }
 
     /// True when the statement cannot change the database (SQLite's own judgement).
-    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+    public var isReadOnly: Bool {
+        sqlite3_stmt_readonly(handle) != 0
+    }
 }
