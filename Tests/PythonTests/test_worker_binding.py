@@ -24,6 +24,15 @@ class CallPlanUnitTests(unittest.TestCase):
             pass
         self.assertEqual(CallPlan(agent).bind(request("x", iteration=3)), ((), {"query": "x", "iteration": 3}, None))
 
+    def test_known_names_in_fluxloops_order(self):
+        names = ["user_message", "content", "text", "query", "message", "input_text", "input"]
+        while names:
+            # A function whose parameters are the remaining names, least preferred first.
+            namespace = {}
+            exec("def agent(%s): pass" % ", ".join(names), namespace)
+            self.assertEqual(CallPlan(namespace["agent"]).bind(request("x"))[1], {names[-1]: "x"})
+            names.pop()
+
     def test_first_positional_without_a_known_name(self):
         def agent(q, extra="x"):
             pass
