@@ -1,6 +1,5 @@
 """Resolving runner.target (and runner.factory) to the callable the worker runs."""
 
-import difflib
 import importlib
 import inspect
 import sys
@@ -165,6 +164,7 @@ def _describe(obj, qualname):
 
 
 def _hint(obj, name):
+    import difflib  # only when a name is wrong: it costs start-up time otherwise
     try:
         names = [n for n in dir(obj) if not n.startswith("__")]
         close = difflib.get_close_matches(name, names, n=1)
