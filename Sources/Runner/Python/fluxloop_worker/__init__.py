@@ -7,6 +7,18 @@ variable FLUXLOOP_WORKER_CONFIG (target, factory, factory_kwargs, working_direct
 python_path, stream_output_path, replay). It writes one ready line, then answers JSON-lines
 requests on stdin with one response line each on stdout (docs/protocol.md).
 
+Beyond the public protocol: `duration_ms` is the agent call alone (binding to output selection);
+`output_value` carries the structured value an undecorated agent returned (output.py); a line
+that is not a JSON object gets a "ProtocolError" response, a failure of the worker itself a
+"WorkerError" one; non-finite floats are sent as "NaN", "Infinity", "-Infinity". Exit status:
+0 after end of input or {"type": "shutdown"}, 3 after ready=false, 130 on SIGINT (after
+answering the request in progress with a KeyboardInterrupt error).
+
+Nothing here keeps mutable module state: a run's state lives in per-run objects (the SDK's Run,
+the bound arguments, the CallbackLog, the RunOutput capture), so runs could later share a worker
+through contextvars. The SDK shim's own `active_run` and `stream_output_path` are set by worker.py
+and main.py; sys.stdout / sys.stderr are swapped per run (capture.py).
+
 Modules, in the order a run meets them:
     protocol  the transport: private descriptors, decoding requests, encoding responses
     config    FLUXLOOP_WORKER_CONFIG and sys.path
