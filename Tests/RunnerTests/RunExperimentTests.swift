@@ -189,8 +189,12 @@ import Testing
         let folder = try #require(project.experimentFolders().first)
         let lines = try project.lines(folder, "trace_summary.jsonl")
         #expect(lines.count == 2)
+        // The agent returns a dict: its `text` is the output, the dict itself is kept in the trace's metadata.
+        let store = try project.store()
+        let traces = try store.traces(experimentID: try #require(try store.experiments().first).id)
         for (iteration, line) in lines.enumerated() {
-            let got = try JSON.parse(try #require(line["output"]?.stringValue))
+            let got = try #require(try JSON.parse(traces[iteration].metadata)["output_value"])
+            #expect(line["output"] == got["text"])
             #expect(got["persona_name"]?.stringValue == "curious")
             #expect(got["persona_key_name"]?.stringValue == "curious")
             #expect(got["persona_goals"] == .array([.string("learn")]))

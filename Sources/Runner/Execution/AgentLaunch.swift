@@ -55,7 +55,8 @@ extension WorkerLaunch {
         environment["PYTHONUNBUFFERED"] = "1"
         return WorkerLaunch(
             executable: interpreter,
-            arguments: ["-u", folder.appending(path: "fluxloop_worker.py").path(percentEncoded: false)],
+            // Python runs a folder through its __main__.py.
+            arguments: ["-u", folder.appending(path: "fluxloop_worker").path(percentEncoded: false)],
             environment: environment,
             directory: runner.workingDirectory.path(percentEncoded: false),
             expectsReadyLine: true)

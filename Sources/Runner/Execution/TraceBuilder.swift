@@ -81,8 +81,16 @@ enum TraceBuilder {
             conversationState: JSON.object([("turns", .array(stateTurns))]).text,
             callbackMessages: callbacks.flatMap { $0.isNull ? nil : $0.text },
             stdout: response?["stdout"]?.stringValue, stderr: stderrText.isEmpty ? nil : stderrText,
-            metadata: JSON.object([("variation", run.variation)] + (attemptErrors.isEmpty ? [] : [("attempt_errors", .array(attemptErrors))])).text,
+            metadata: JSON.object([("variation", run.variation)] + (attemptErrors.isEmpty ? [] : [("attempt_errors", .array(attemptErrors))])
+                + outputValue(error == nil ? response : nil)).text,
             turns: turns, observations: observations)
+    }
+
+    /// The structured value an agent returned when its output text was made from it (`output_value` in the
+    /// response), kept in the trace's metadata: it is not part of the exported files.
+    static func outputValue(_ response: JSON?) -> [(key: String, value: JSON)] {
+        guard let value = response?["output_value"], !value.isNull else { return [] }
+        return [("output_value", value)]
     }
 
     /// An assistant turn's metadata: `actions` when the turn made observations, else `{}` (as FluxLoop writes it).

@@ -15,7 +15,7 @@ struct ReplayError: Error, CustomStringConvertible, Sendable {
 ///
 /// This is the Swift half: it reads and checks the recording before any run, and gives the Python worker
 /// the `replay` object of `FLUXLOOP_WORKER_CONFIG` (see docs/protocol.md). The worker
-/// (`ReplayPlan` in fluxloop_worker.py) binds each run and collects what the callbacks send.
+/// (`ReplayPlan` in fluxloop_worker/replay.py) binds each run and collects what the callbacks send.
 ///
 /// - The recorded call is the last non-empty line of `recording_file` (JSON lines, FluxLoop's format
 ///   `{"_version", "iteration", "target", "kwargs", "timestamp"}`; `fluxloop.record_call_args` writes it).

@@ -4,7 +4,7 @@ import Store
 /// The Python half of the tool (the worker and the `fluxloop` SDK shim), unpacked from the binary
 /// into a per-version cache folder the first time it is needed.
 enum PythonRuntime {
-    /// The folder holding `fluxloop_worker.py` and the `fluxloop/` package.
+    /// The folder holding the `fluxloop_worker/` package (the worker) and the `fluxloop/` package (the SDK shim).
     static func folder() throws -> URL {
         let digest = fingerprint()
         let base: URL
@@ -17,7 +17,7 @@ enum PythonRuntime {
         }
         for root in [base.appending(path: "fluxloop"), FileManager.default.temporaryDirectory.appending(path: "fluxloop-\(getuid())")] {
             let target = root.appending(path: "python-\(digest)")
-            if FileManager.default.fileExists(atPath: target.appending(path: "fluxloop_worker.py").path) { return target }
+            if FileManager.default.fileExists(atPath: target.appending(path: "fluxloop_worker/__main__.py").path) { return target }
             if (try? unpack(into: target, root: root)) != nil { return target }
         }
         throw WorkerError.startFailed("cannot unpack the Python worker into \(base.path)/fluxloop (set XDG_CACHE_HOME to a writable folder)")
@@ -36,7 +36,7 @@ enum PythonRuntime {
         }
         do {
             try fm.moveItem(at: staging, to: target)
-        } catch where fm.fileExists(atPath: target.appending(path: "fluxloop_worker.py").path) {
+        } catch where fm.fileExists(atPath: target.appending(path: "fluxloop_worker/__main__.py").path) {
             // Another fluxloop unpacked the same version first.
         }
     }

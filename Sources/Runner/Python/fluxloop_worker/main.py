@@ -1,0 +1,82 @@
+"""Worker start-up: configuration, the target, the ready line, then the request loop."""
+
+import os
+import sys
+import threading
+import traceback
+
+from .binding import CallPlan
+from .config import load_config, setup_paths, stream_path
+from .errors import SetupError, error_object, exc_text
+from .protocol import Channel
+from .replay import ReplayPlan
+from .targets import resolve_target
+from .worker import Interrupted, Worker
+
+
+def main():
+    """Run the worker; does not return (exits 0, 3 when not ready, 130 on SIGINT)."""
+    channel = Channel.take_over()
+    worker = None
+    try:
+        try:
+            worker = start(load_config())
+        except SetupError as exc:
+            channel.send({"ready": False, "error": error_object(exc.type_name, exc.message, exc.tb or "")})
+            terminate(3, channel, worker)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            channel.send({"ready": False, "error": error_object(
+                type(exc).__name__, "the fluxloop worker could not start: %s: %s"
+                % (type(exc).__name__, exc_text(exc)), traceback.format_exc())})
+            terminate(3, channel, worker)
+        channel.send(ready_line())
+        worker.serve(channel)
+    except (KeyboardInterrupt, Interrupted):
+        terminate(130, channel, worker)
+    terminate(0, channel, worker)
+
+
+def start(config):
+    """The Worker for a configuration: paths set up, SDK configured, target resolved, plan made."""
+    setup_paths(config)
+    import fluxloop._context as ctx
+    path = stream_path(config)
+    if path is not None:
+        ctx.stream_output_path = path
+    target = resolve_target(config)
+    plan = CallPlan(target)
+    replay = config.get("replay")
+    if replay is not None:
+        if not isinstance(replay, dict):
+            raise SetupError("TypeError", "FLUXLOOP_WORKER_CONFIG replay must be an object")
+        plan = ReplayPlan(target, plan, replay, ctx.serialize)
+    return Worker(target, plan, ctx)
+
+
+def ready_line():
+    """The line that tells the fluxloop command the target is loaded."""
+    return {"ready": True, "python": "%d.%d.%d" % tuple(sys.version_info[:3]),
+            "executable": sys.executable, "pid": os.getpid()}
+
+
+def terminate(code, channel, worker):
+    """Exit without hanging on non-daemon threads an agent may have started."""
+    if worker is not None:
+        worker.close()
+    channel.close()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    main_thread = threading.main_thread()
+    if any(t is not main_thread and t.is_alive() and not t.daemon for t in threading.enumerate()):
+        try:
+            import atexit
+            atexit._run_exitfuncs()
+        except BaseException:
+            pass
+        os._exit(code)
+    sys.exit(code)

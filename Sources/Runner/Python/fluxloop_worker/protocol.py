@@ -1,0 +1,120 @@
+"""The JSON-lines transport: private descriptors, request decoding, response encoding."""
+
+import json
+import os
+import re
+import traceback
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_DECODE = json.JSONDecoder().decode
+_ID_PATTERN = re.compile(rb'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+class Channel:
+    """The worker's end of the protocol, kept off fd 0 and fd 1.
+
+    `Channel.take_over()` duplicates the real stdin/stdout onto private descriptors, points fd 1 at
+    stderr (nothing printed at fd level can corrupt a response) and fd 0 at /dev/null (agents and
+    their subprocesses cannot eat requests).
+    """
+
+    def __init__(self, reader, writer):
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    def take_over(cls):
+        writer = os.fdopen(os.dup(1), "wb")
+        os.dup2(2, 1)
+        reader = os.fdopen(os.dup(0), "rb")
+        try:
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.close(null)
+        except OSError:
+            pass
+        return cls(reader, writer)
+
+    def read_line(self):
+        """The next raw request line (bytes), b"" at end of input."""
+        return self.reader.readline()
+
+    def send(self, obj, serialize=None):
+        """Write one protocol line. Never raises for unserialisable content; exits when nobody reads."""
+        data = encode(obj, serialize)
+        try:
+            self.writer.write(data.encode("utf-8", "replace") + b"\n")
+            self.writer.flush()
+        except BrokenPipeError:  # the fluxloop command is gone: nobody to answer
+            os._exit(1)
+
+    def close(self):
+        for stream in (self.writer, self.reader):
+            try:
+                stream.close()
+            except Exception:
+                pass
+
+
+def decode(line):
+    """One request line (bytes) as a JSON value; ValueError when it is not JSON or not UTF-8."""
+    return _DECODE(line.decode("utf-8"))
+
+
+def encode(obj, serialize=None):
+    """Compact UTF-8 JSON text for one response; non-finite floats and odd values made safe."""
+    try:
+        return _ENCODE(obj)
+    except Exception:
+        pass
+    try:
+        return _ENCODE(sanitize(obj, serialize or fallback_text))
+    except Exception as exc:  # last resort: still answer the request
+        return _ENCODE({
+            "id": obj.get("id") if isinstance(obj, dict) else None,
+            "error": {"type": "SerializationError",
+                      "message": "the worker could not encode its response: %s: %s"
+                      % (type(exc).__name__, exc),
+                      "traceback": traceback.format_exc()},
+        })
+
+
+def sanitize(value, serialize):
+    """A JSON-safe copy: non-finite floats as "NaN"/"Infinity"/"-Infinity", other objects serialised."""
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, dict):
+        return {(k if isinstance(k, str) else str(k)): sanitize(v, serialize) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [sanitize(v, serialize) for v in value]
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return sanitize(serialize(value), serialize) if serialize else str(value)
+
+
+def fallback_text(value):
+    """str(value), or `<TypeName>` when even that fails."""
+    try:
+        return str(value)
+    except Exception:
+        return "<%s>" % type(value).__name__
+
+
+def guess_id(line):
+    """The `id` of a request line that is not valid JSON, when one can be read from it."""
+    match = _ID_PATTERN.search(line)
+    if match:
+        try:
+            return json.loads(b'"' + match.group(1) + b'"')
+        except ValueError:
+            return None
+    return None
+
+
+def protocol_error(request_id, message):
+    """The response to a line that is not a usable request."""
+    return {"id": request_id, "error": {"type": "ProtocolError", "message": message, "traceback": ""}}
