@@ -8,7 +8,7 @@ struct Fluxloop: AsyncParsableCommand {
         commandName: "fluxloop",
         abstract: "Run an AI agent through simulated users and keep every run in a local SQLite database.",
         version: FluxloopVersion.current,
-        subcommands: [Run.self, QueryCommand.self, Init.self, Generate.self]
+        subcommands: [Run.self, QueryCommand.self, Init.self, Generate.self, DoctorCommand.self]
     )
 
     /// Parses and runs like ArgumentParser's own `main`, but usage errors exit with 2, as documented.
