@@ -26,7 +26,9 @@ struct Fluxloop: AsyncParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if !message.isEmpty {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                // --help, --version and --generate-completion-script are answers, not errors: standard output.
+                let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+                stream.write(Data((message + "\n").utf8))
             }
             if code == .validationFailure {
                 Foundation.exit(2)

@@ -64,8 +64,8 @@ import Testing
         #expect(summaries.count == 1)
         if let file = summaries.first {
             let summary = try JSON.parse(String(contentsOf: file, encoding: .utf8))
-            #expect(summary["total_traces"]?.intValue == 6)
-            #expect(summary["successful"]?.intValue == 6)
+            #expect(summary["results"]?["total_runs"]?.intValue == 6)
+            #expect(summary["results"]?["successful"]?.intValue == 6)
         }
     }
 
@@ -107,14 +107,15 @@ import Testing
         #expect(run.stdout.contains("12"))
         if let reference = try ReferenceFluxLoop.executable() {
             let theirs = try ReferenceFluxLoop.run(reference, ["run", "experiment", "--project", "demo", "--yes",
-                                                              "--output-dir", "reference-out"], in: work.folder)
+                                                              "--output", "reference-out"], in: work.folder)
             #expect(theirs.status == 0, "\(theirs.output)")
             let summaries = (FileManager.default.enumerator(atPath: work.folder.path)?.allObjects as? [String] ?? [])
                 .filter { $0.contains("reference-out") && $0.hasSuffix("summary.json") }
             #expect(summaries.count == 1)
             if let file = summaries.first {
                 let summary = try JSON.parse(String(contentsOf: work.folder.appending(path: file), encoding: .utf8))
-                #expect(summary["total_traces"]?.intValue == 12)
+                #expect(summary["results"]?["total_runs"]?.intValue == 12)
+                #expect(summary["results"]?["successful"]?.intValue == 12)
             }
         }
         // The key is in no file: not the inputs file, the database, the exports or the logs.

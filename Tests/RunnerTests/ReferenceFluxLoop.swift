@@ -54,7 +54,7 @@ enum ReferenceFluxLoop {
         environment["COLUMNS"] = "200"
         process.environment = environment
         let log = directory.deletingLastPathComponent().appending(path: "reference-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
