@@ -10,7 +10,7 @@ struct Fluxloop: AsyncParsableCommand {
         commandName: "fluxloop",
         abstract: "Run an AI agent through simulated users and keep every run in a local SQLite database.",
         version: FluxloopVersion.current,
-        subcommands: [Run.self, Query.self]
+        subcommands: [Run.self, Query.self, Init.self, Generate.self, DoctorCommand.self]
     )
 
     /// Parses and runs like ArgumentParser's own `main`, and is the one place errors become a message and an exit
@@ -29,13 +29,16 @@ struct Fluxloop: AsyncParsableCommand {
             exit(error.exitStatus.rawValue, message: error.userMessage.isEmpty ? "" : "Error: " + error.userMessage)
         } catch {
             let code = exitCode(for: error)
-            exit(code == .validationFailure ? ExitStatusCode.usage.rawValue : code.rawValue, message: fullMessage(for: error))
+            // --help, --version and --generate-completion-script are answers, not errors: standard output.
+            exit(code == .validationFailure ? ExitStatusCode.usage.rawValue : code.rawValue, message: fullMessage(for: error),
+                 toStandardOutput: code == .success)
         }
     }
 
-    private static func exit(_ status: Int32, message: String) -> Never {
+    private static func exit(_ status: Int32, message: String, toStandardOutput: Bool = false) -> Never {
         if !message.isEmpty {
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            let stream = toStandardOutput ? FileHandle.standardOutput : FileHandle.standardError
+            stream.write(Data((message + "\n").utf8))
         }
         Foundation.exit(status)
     }

@@ -12,6 +12,8 @@ struct HTTPClient: Sendable {
     var maxRetries = 3
     /// Seconds before the first retry when the server gives no Retry-After; doubled each time.
     var backoff: Double = 1
+    /// What the requests are for, in error messages.
+    var purpose = "supervisor"
 
     func postJSON(_ url: URL, headers: [String: String], body: JSON) async throws -> JSON {
         var request = URLRequest(url: url, timeoutInterval: timeout)
@@ -31,7 +33,7 @@ struct HTTPClient: Sendable {
                     try await Task.sleep(nanoseconds: UInt64(backoff * pow(2, Double(attempt - 1)) * 1e9))
                     continue
                 }
-                throw SupervisorError(description: "the supervisor request to \(url.absoluteString) failed: \(error.localizedDescription)")
+                throw SupervisorError(description: "the \(purpose) request to \(url.absoluteString) failed: \(error.localizedDescription)")
             }
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             let text = String(decoding: data, as: UTF8.self)
@@ -43,13 +45,13 @@ struct HTTPClient: Sendable {
                 continue
             }
             guard (200...299).contains(status) else {
-                throw SupervisorError(description: "the supervisor request to \(url.absoluteString) failed with HTTP \(status): "
+                throw SupervisorError(description: "the \(purpose) request to \(url.absoluteString) failed with HTTP \(status): "
                     + (text.count > 500 ? String(text.prefix(500)) + "…" : text))
             }
             do {
                 return try JSON.parse(text)
             } catch {
-                throw SupervisorError(description: "the supervisor's HTTP response is not JSON: \(text.prefix(200))")
+                throw SupervisorError(description: "the \(purpose) HTTP response is not JSON: \(text.prefix(200))")
             }
         }
     }
