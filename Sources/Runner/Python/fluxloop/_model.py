@@ -261,12 +261,12 @@ class BaseModel(object):
         return self._dump("python", include, exclude, (exclude_unset, exclude_defaults, exclude_none))
 
     def json(self, *, include=None, exclude=None, by_alias=False, exclude_unset=False,
-             exclude_defaults=False, exclude_none=False, encoder=None, models_as_dict=True,
+             exclude_defaults=False, exclude_none=False, encoder=REQUIRED, models_as_dict=REQUIRED,
              **dumps_kwargs):
         """pydantic v1 spelling of model_dump_json(); extra arguments go to json.dumps."""
         data = self._dump("json", include, exclude, (exclude_unset, exclude_defaults, exclude_none))
         dumps_kwargs.setdefault("separators", (",", ":"))
-        return _json.dumps(data, default=encoder or str, **dumps_kwargs)
+        return _json.dumps(data, default=str if encoder is REQUIRED else encoder, **dumps_kwargs)
 
     def model_copy(self, *, update=None, deep=False):
         clone = _copy.deepcopy(self) if deep else _copy.copy(self)

@@ -95,17 +95,34 @@ class SDKConfig(BaseModel):
     service_name: Optional[str] = Field(default_factory=_env("FLUXLOOP_SERVICE_NAME"))
     environment: Optional[str] = Field(default_factory=_env("FLUXLOOP_ENVIRONMENT", "development"))
 
-    def _check(self):
-        url = self.collector_url
-        if url is not None:
-            parts = urlparse(url)
-            if not (parts.scheme and parts.netloc):
-                raise ValidationError("Invalid collector URL: %r" % url)
-            self.collector_url = url.rstrip("/")
-        if not 0 <= self.sample_rate <= 1:
+    @classmethod
+    def validate_collector_url(cls, value):
+        """A URL with scheme and host, without its trailing slash."""
+        if value is None:
+            return None
+        parts = urlparse(value)
+        if not (parts.scheme and parts.netloc):
+            raise ValidationError("Invalid collector URL: %r" % value)
+        return value.rstrip("/")
+
+    @classmethod
+    def validate_sample_rate(cls, value):
+        if not 0 <= value <= 1:
             raise ValidationError("sample_rate must be between 0 and 1")
-        if not 1 <= self.batch_size <= 100:
-            raise ValidationError("batch_size must be between 1 and 100")
+        return value
+
+    @classmethod
+    def validate_batch_size(cls, value):
+        if value < 1:
+            raise ValidationError("batch_size must be at least 1")
+        if value > 100:
+            raise ValidationError("batch_size must not exceed 100")
+        return value
+
+    def _check(self):
+        self.collector_url = self.validate_collector_url(self.collector_url)
+        self.validate_sample_rate(self.sample_rate)
+        self.validate_batch_size(self.batch_size)
 
 
 def _recording_path(path):

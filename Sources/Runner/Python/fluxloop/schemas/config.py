@@ -233,9 +233,22 @@ class ExperimentConfig(BaseModel):
     tags: List[str] = Field(default_factory=list)
     metadata: Dict[str, Any] = Field(default_factory=dict)
 
-    def _check(self):
-        if not self.base_inputs and not self.inputs_file:
+    @classmethod
+    def validate_iterations(cls, value):
+        if value > 1000:
+            raise ValidationError("iterations must be <= 1000 for safety")
+        return value
+
+    @classmethod
+    def validate_input_sources(cls, values):
+        """At least one input source: base_inputs or inputs_file."""
+        if not values.base_inputs and not values.inputs_file:
             raise ValidationError("Either base_inputs or inputs_file must be provided")
+        return values
+
+    def _check(self):
+        self.validate_iterations(self.iterations)
+        self.validate_input_sources(self)
 
     def has_external_inputs(self):
         """True when the inputs come from an external file."""

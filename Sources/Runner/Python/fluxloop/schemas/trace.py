@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any, Dict, List, Optional, Union
 from uuid import UUID, uuid4
 
-from .._model import BaseModel, Field
+from .._model import BaseModel, Field, ValidationError
 
 
 class TraceStatus(str, Enum):
@@ -63,8 +63,18 @@ class Score(BaseModel):
     metadata: Dict[str, Any] = Field(default_factory=dict)
     created_at: datetime = Field(default_factory=datetime.utcnow)
 
-    # FluxLoop 0.1.7 declares a value/data_type check that never fires (data_type is
-    # validated after value), so no check here either.
+    @classmethod
+    def validate_value_type(cls, value, info):
+        """Check `value` against info.data["data_type"]. FluxLoop 0.1.7 runs it before
+        data_type is known, so in effect it never rejects anything; neither does Score()."""
+        data_type = (getattr(info, "data", None) or {}).get("data_type")
+        if data_type == ScoreDataType.NUMERIC and not isinstance(value, (int, float)):
+            raise ValidationError("Numeric score must be int or float")
+        if data_type == ScoreDataType.BOOLEAN and not isinstance(value, bool):
+            raise ValidationError("Boolean score must be bool")
+        if data_type == ScoreDataType.CATEGORICAL and not isinstance(value, str):
+            raise ValidationError("Categorical score must be str")
+        return value
 
 
 def _duration_ms(start, end):
