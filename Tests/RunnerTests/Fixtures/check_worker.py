@@ -534,7 +534,7 @@ def python_path_and_shim_precedence():
                 "    return 'pp ' + query + ' ' + fluxloop.__version__\n")
     with Worker("pp_agent:run", python_path=[extra]) as w:
         resp = ok(w.request("z"))
-        check(resp["output"].startswith("pp z 0.1.7-fluxloop-swift"), "shim wins", resp)
+        check(resp["output"] == "pp z 0.1.7", "shim wins", resp)
         eq(observations(resp)[0]["name"], "run", "bare @fluxloop.agent, default name")
 
 
@@ -690,7 +690,7 @@ def shim_outside_worker():
 import asyncio, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 import fluxloop, sync_agent, async_agent, stream_agent, class_agent, final_response_agent
-assert fluxloop.__version__ == "0.1.7-fluxloop-swift"
+assert fluxloop.__version__ == "0.1.7" and fluxloop.__bundled_by__ == "fluxloop-swift"
 fluxloop.configure(api_key="x", enabled=True); fluxloop.init(); fluxloop.flush()
 assert sync_agent.run("a b") == "You wrote 2 words (plain)."
 assert asyncio.run(async_agent.run("x")) == "answer about x / answer about X"
