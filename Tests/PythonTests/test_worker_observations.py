@@ -229,7 +229,7 @@ async def run(input_text, persona=None):
 import asyncio, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 import fluxloop, sync_agent, async_agent, stream_agent, class_agent, final_response_agent
-assert fluxloop.__version__ == "0.1.7-fluxloop-swift"
+assert fluxloop.__version__ == "0.1.7" and fluxloop.__bundled_by__ == "fluxloop-swift"
 fluxloop.configure(api_key="x", enabled=True); fluxloop.init(); fluxloop.flush()
 assert sync_agent.run("a b") == "You wrote 2 words (plain)."
 assert asyncio.run(async_agent.run("x")) == "answer about x / answer about X"

@@ -1,9 +1,9 @@
-"""fluxloop-swift's stand-in for the FluxLoop Python SDK (`import fluxloop`).
+"""fluxloop-swift's bundled FluxLoop SDK: the public surface of `fluxloop` 0.1.7, stdlib only.
 
-The `fluxloop` command (Swift) runs Python agents through its worker
-(fluxloop_worker.py), which puts this package first on sys.path, so an agent
-written for FluxLoop runs without the SDK installed. Standard library only,
-Python 3.9+.
+The `fluxloop` command (Swift) runs Python agents through its worker, which
+puts this package first on sys.path, so an agent written for FluxLoop runs
+with or without the real SDK installed, and every observation reaches the
+runner. See docs/sdk.md for the surface, the precedence and what differs.
 
 Inside a worker run the decorators record observations in FluxLoop 0.2.30's
 format; anywhere else they are transparent pass-throughs that record nothing.
@@ -14,11 +14,10 @@ format; anywhere else they are transparent pass-throughs that record nothing.
     @fluxloop.trace(name=None)            -> "span"
     with fluxloop.instrument(name): ...   -> "span" (also `async with`)
 
-configure(), init(), flush() and friends are accepted and do nothing, except
-that configure(record_args=True, recording_file=PATH) turns argument recording
-on (and record_args=False off).
-
-Argument recording, for `replay_args` (see _recording):
+get_current_context() gives the run's trace context: add_metadata, add_tag
+and set_user land in the run's trace. Nothing is ever sent over the network:
+configure() keeps FluxLoop's settings, and only record_args / recording_file
+act (argument recording, for replay_args):
 
     fluxloop.enable_recording("recordings/args.jsonl")
     fluxloop.record_call_args("handlers:handle_message", data=data,
@@ -26,116 +25,45 @@ Argument recording, for `replay_args` (see _recording):
     fluxloop.disable_recording()
 """
 
-from ._decorators import agent, instrument, prompt, tool, trace
-from ._recording import (disable_recording, enable_recording, record_call_args,
-                         set_recording_options)
-from . import _recording
+from .context import FluxLoopContext, get_current_context, instrument
+from .decorators import agent, prompt, tool, trace
+from .schemas import (ExperimentConfig, Observation, ObservationLevel, ObservationType,
+                      PersonaConfig, RunnerConfig, Score, ScoreDataType, Trace, TraceStatus,
+                      VariationStrategy)
+from .client import FluxLoopClient
+from .config import configure, get_config, load_env, reset_config
+from .recording import (disable_recording, enable_recording, record_call_args,
+                        set_recording_options)
 
-__version__ = "0.1.7-fluxloop-swift"
-
-
-class ObservationType(object):
-    """The observation type names FluxLoop uses (plain strings here)."""
-
-    SPAN = "span"
-    EVENT = "event"
-    GENERATION = "generation"
-    TOOL = "tool"
-    AGENT = "agent"
-    CHAIN = "chain"
-    RETRIEVAL = "retrieval"
-    EVALUATION = "evaluation"
-
-
-class _Config(object):
-    """What get_config() returns: the keyword arguments last given to configure()."""
-
-    def __init__(self):
-        self.enabled = True
-        self.sample_rate = 1.0
-
-    def __getattr__(self, name):
-        return None
-
-
-_config = _Config()
-
-
-def configure(**kwargs):
-    """Accepted for compatibility; the worker decides what is recorded. Only
-    record_args / recording_file act: they turn argument recording on or off."""
-    for key, value in kwargs.items():
-        try:
-            setattr(_config, key, value)
-        except Exception:
-            pass
-    if "record_args" in kwargs or ("recording_file" in kwargs and _config.record_args):
-        if _config.record_args:
-            path = _config.recording_file or _recording.recording_file()
-            if not path:
-                import datetime
-                path = "/tmp/fluxloop_args_%s.jsonl" % datetime.datetime.now().strftime("%Y%m%d_%H%M%S")
-            _config.recording_file = enable_recording(path)
-        else:
-            disable_recording()
-    return _config
+# The SDK release whose public surface this package provides.
+__version__ = "0.1.7"
+# Tells the bundled package from the real SDK (which has no such attribute).
+__bundled_by__ = "fluxloop-swift"
 
 
 def init(**kwargs):
-    """Accepted for compatibility; does nothing."""
-    return configure(**kwargs)
-
-
-def get_config():
-    return _config
-
-
-def reset_config():
-    global _config
-    _config = _Config()
-    disable_recording()
-    _recording.enable_from_environment()
-    return _config
-
-
-def load_env(*args, **kwargs):
-    """Accepted for compatibility; does nothing."""
-    return None
+    """Not in FluxLoop 0.1.7 (older SDKs had it): configure() with FluxLoop's names, others ignored."""
+    from .config import SDKConfig
+    return configure(**{k: v for k, v in kwargs.items() if k in SDKConfig.model_fields})
 
 
 def flush(*args, **kwargs):
-    """Accepted for compatibility; the worker sends observations itself."""
+    """Not in FluxLoop 0.1.7: accepted; the runner records every run itself."""
     return None
 
 
 def shutdown(*args, **kwargs):
-    """Accepted for compatibility; does nothing."""
+    """Not in FluxLoop 0.1.7: accepted; does nothing."""
     return None
-
-
-def get_current_context():
-    """FluxLoop's trace context object; this shim has none to give."""
-    return None
-
-
-class FluxLoopClient(object):
-    """Accepted for compatibility; every method does nothing."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __getattr__(self, name):
-        def _noop(*args, **kwargs):
-            return None
-        return _noop
-
-
-_recording.enable_from_environment()
 
 
 __all__ = [
-    "agent", "tool", "prompt", "trace", "instrument",
-    "configure", "init", "flush", "shutdown", "get_config", "reset_config", "load_env",
-    "get_current_context", "FluxLoopClient", "ObservationType", "__version__",
-    "record_call_args", "enable_recording", "disable_recording", "set_recording_options",
+    "agent", "prompt", "tool", "trace",
+    "instrument", "get_current_context", "FluxLoopContext",
+    "FluxLoopClient",
+    "configure", "load_env", "get_config", "reset_config",
+    "enable_recording", "disable_recording", "set_recording_options", "record_call_args",
+    "ExperimentConfig", "PersonaConfig", "RunnerConfig", "VariationStrategy",
+    "Trace", "Observation", "ObservationType", "ObservationLevel", "Score", "ScoreDataType",
+    "TraceStatus",
 ]

@@ -1,6 +1,6 @@
 """Run state shared by the fluxloop shim and the fluxloop-swift worker.
 
-Standard library only, Python 3.9+.
+Standard library only, Python 3.8+.
 
 The worker owns the runs: before it calls the agent it puts a `Run` into the
 context variable `current` (the value is a `(run, parent_observation_id)`
@@ -53,11 +53,13 @@ def new_id():
 class Run(object):
     """One agent run (one worker request)."""
 
-    __slots__ = ("trace_id", "records", "has_final", "final", "has_root_agent", "root_agent")
+    __slots__ = ("trace_id", "records", "has_final", "final", "has_root_agent", "root_agent", "sdk")
 
     def __init__(self, trace_id):
         self.trace_id = trace_id
         self.records = []
+        # The run's fluxloop.FluxLoopContext, made by get_current_context() on first use.
+        self.sdk = None
         # Output selection (FluxLoop 0.2.30): the last finished observation named
         # agent_final_response with an output, else the last finished agent
         # observation without a parent that has an output.
@@ -95,6 +97,24 @@ class Run(object):
             rec["parent_observation_id"] = parent
         rec["trace_id"] = self.trace_id
         self.records.append(rec)
+
+
+def take_trace_fields(run):
+    """What the agent set on `run`'s trace through get_current_context(), JSON-ready:
+    {"user_id": str or None, "tags": [str, ...], "metadata": {...}}.
+
+    The worker calls it once the agent call has returned (or failed). Each Run is
+    its own scope: the worker's `Run(trace_id)` plus `current.set((run, None))`
+    starts a fresh one, so calls made for one run never reach another.
+    """
+    sdk = run.sdk
+    if sdk is None:
+        return {"user_id": None, "tags": [], "metadata": {}}
+    trace = sdk.trace
+    user = trace.user_id
+    return {"user_id": None if user is None else serialize(user),
+            "tags": [serialize(t) for t in list(trace.tags)],
+            "metadata": serialize(dict(trace.metadata))}
 
 
 def lookup():

@@ -1,6 +1,6 @@
 """The FluxLoop decorators (agent, tool, prompt, trace) and instrument().
 
-Standard library only, Python 3.9+.
+Standard library only, Python 3.8+.
 
 Each decorator returns a wrapper of the same kind as the function (plain,
 coroutine, generator or async generator function), so `inspect` and
@@ -26,6 +26,7 @@ import traceback
 
 from . import _context
 from ._context import current, new_id, now_iso, serialize, join_chunks, reset
+from .models import ObservationType
 
 _POS_OR_KW = inspect.Parameter.POSITIONAL_OR_KEYWORD
 _KW_ONLY = inspect.Parameter.KEYWORD_ONLY
@@ -370,7 +371,7 @@ def prompt(name=None, model=None, capture_tokens=True, metadata=None, capture_in
     return _decorator(name, "generation", metadata, model, capture_input, capture_output)
 
 
-def trace(name=None, observation_type="span", metadata=None, capture_input=True,
+def trace(name=None, observation_type=ObservationType.SPAN, metadata=None, capture_input=True,
           capture_output=True, **_ignored):
     """General decorator: type "span" unless observation_type says otherwise."""
     typ = getattr(observation_type, "value", observation_type) or "span"

@@ -1,6 +1,6 @@
 """Argument recording (`fluxloop.record_call_args` and friends), for replay_args.
 
-Standard library only, Python 3.9+.
+Standard library only, Python 3.8+.
 
 A recording is a JSON-lines file; each recorded call is one line in FluxLoop's
 format:
@@ -30,14 +30,16 @@ import os
 import threading
 from collections.abc import Mapping
 from datetime import date, datetime, time as dtime
+from pathlib import Path
 from uuid import UUID
+
+from ._model import BaseModel
 
 _SENSITIVE = ("token", "password", "secret", "key", "auth", "credential")
 _MAX_DEPTH = 32
 
 _lock = threading.Lock()
 _recorder = None
-_auto_increment = [True]
 
 
 def _is_sensitive(name):
@@ -132,14 +134,14 @@ def to_json(value, depth=0):
 class ArgsRecorder(object):
     """Appends recorded calls to one JSON-lines file."""
 
-    def __init__(self, path):
-        self.path = path
-        folder = os.path.dirname(path)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
-        self.iterations = {}
+    def __init__(self, output_file):
+        self.output_file = Path(output_file)
+        self.path = str(self.output_file)
+        self.output_file.parent.mkdir(parents=True, exist_ok=True)
+        self._iteration_counters = {}
 
-    def record(self, target, iteration, kwargs):
+    def record(self, target, *, iteration, **kwargs):
+        """Append one call of `target`; iteration None takes the target's next number."""
         recorded = {}
         for name, value in kwargs.items():
             if callable(value) and not isinstance(value, type):
@@ -150,8 +152,8 @@ class ArgsRecorder(object):
                 recorded[name] = to_json(value)
         with _lock:
             if iteration is None:
-                iteration = self.iterations.get(target, -1) + 1
-            self.iterations[target] = iteration
+                iteration = self._iteration_counters.get(target, -1) + 1
+            self._iteration_counters[target] = iteration
             line = json.dumps({
                 "_version": "1",
                 "iteration": iteration,
@@ -162,6 +164,15 @@ class ArgsRecorder(object):
             with open(self.path, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
         return iteration
+
+
+class RecordingConfig(BaseModel):
+    """Recording behaviour (set_recording_options)."""
+
+    iteration_auto_increment: bool = True
+
+
+_recording_config = RecordingConfig()
 
 
 def enable_recording(output_file):
@@ -187,13 +198,13 @@ def recording_file():
     return _recorder.path if _recorder is not None else None
 
 
-def set_recording_options(iteration_auto_increment=None, **_ignored):
+def set_recording_options(*, iteration_auto_increment=None):
     """iteration_auto_increment=False records iteration 0 when none is given."""
     if iteration_auto_increment is not None:
-        _auto_increment[0] = bool(iteration_auto_increment)
+        _recording_config.iteration_auto_increment = bool(iteration_auto_increment)
 
 
-def record_call_args(target, iteration=None, **kwargs):
+def record_call_args(target, *, iteration=None, **kwargs):
     """Record one call of `target` ("module:function") with its keyword arguments.
 
     Does nothing unless recording is enabled (enable_recording(), or
@@ -204,9 +215,9 @@ def record_call_args(target, iteration=None, **kwargs):
     recorder = _recorder
     if recorder is None:
         return None
-    if iteration is None and not _auto_increment[0]:
+    if iteration is None and not _recording_config.iteration_auto_increment:
         iteration = 0
-    return recorder.record(str(target), iteration, kwargs)
+    return recorder.record(str(target), iteration=iteration, **kwargs)
 
 
 def enable_from_environment():
