@@ -27,7 +27,7 @@ enum Synthetic {
 
     /// Runs of one experiment; `variant` 1 makes a head that regresses some inputs and changes conversations.
     static func runs(variant: Int, iterations: Int = 3) -> [ReportRun] {
-        var rng = RNG(s: UInt64(42 + variant))
+        var rng = RNG(s: 42)
         var out: [ReportRun] = []
         let start = 1_760_000_000.0 + Double(variant) * 86_400
         var workerFree = [Double](repeating: 0, count: 4)
@@ -35,11 +35,11 @@ enum Synthetic {
             for persona in personas where (qi + persona.count) % 3 != 0 || persona == "novice_user" {
                 for it in 0..<iterations {
                     let worker = workerFree.indices.min { workerFree[$0] < workerFree[$1] }!
-                    let duration = 400 + rng.next() * 1800 + (qi == 3 ? 2500 : 0) + (variant == 1 && qi == 2 ? 1500 : 0)
+                    let duration = 400 + rng.next() * 1800 + (qi == 3 ? 2500 : 0) + (variant == 1 && (qi == 2 || qi == 1) ? 2500 : 0)
                     let begin = workerFree[worker]
                     workerFree[worker] += duration / 1000 + 0.05
-                    let flaky = qi == 6 && rng.next() < 0.5
-                    let regress = variant == 1 && qi == 5 && it == 1
+                    let flaky = (qi == 6 && it == 1) || (qi == 4 && it == 2 && persona == "expert_user")
+                    let regress = variant == 1 && (qi == 5 || qi == 0) && it == 1
                     let crash = qi == 3 && persona == "expert_user"
                     let succeeded = !crash && !flaky
                     let passed = succeeded && !regress && !(qi == 10 && variant == 0)

@@ -9,7 +9,8 @@ public enum Charts {
             let width = max((hi - lo) / Double(bins), 1e-9)
             var counts = [Int](repeating: 0, count: bins)
             for v in sorted { counts[min(bins - 1, Int((v - lo) / width))] += 1 }
-            let top = Double(counts.max() ?? 1)
+            // Round the axis up to a multiple of the tick count so the labels are whole numbers.
+            let top = Double(((counts.max() ?? 1) + 3) / 4 * 4)
             f.yAxis(m, maxValue: top) { String(Int($0.rounded())) }
             let bw = f.plotWidth / Double(bins)
             for (i, c) in counts.enumerated() where c > 0 {
@@ -36,7 +37,7 @@ public enum Charts {
                 f.label(m, truncate(p.persona, 20), x: x0 - 8, y: y + 13, anchor: "end", size: 11)
                 m.el(.rect, .svg(.x, x0), .svg(.y, y), .svg(.width, w), .svg(.height, 18), .svg(.fill, P.grid), .svg(.rx, 3))
                 m.el(.rect, .svg(.x, x0), .svg(.y, y), .svg(.width, w * p.passRate), .svg(.height, 18),
-                     .svg(.fill, color(p.passRate)), .svg(.rx, 3)) {
+                     .svg(.fill, p.passRate <= 0.001 ? P.fail : P.accent), .svg(.rx, 3)) {
                     m.el(.title, text: "\(p.persona): \(p.passes)/\(p.runs)")
                 }
                 f.label(m, "\(ChartFrame.percent(p.passRate)) (\(p.runs))", x: x0 + w + 6, y: y + 13, anchor: "start", size: 11)

@@ -93,7 +93,7 @@ enum CompareView {
                 let key = InputKey(input: any.input, persona: any.persona)
                 let kind = kinds[key] ?? .unchanged
                 let first = anchored.insert(key).inserted
-                let attrs: [Attr] = [.cls("run")] + (first ? [.id(pairAnchor(key))] : []) + (kind.rawValue <= ChangeKind.flipped.rawValue ? [.open] : [])
+                let attrs: [Attr] = [.cls("run")] + (first ? [.id(pairAnchor(key))] : []) + (kind.rawValue <= ChangeKind.flipped.rawValue && PairView.differs(pair) ? [.open] : [])
                 m.elements(.details, attrs) {
                     m.el(.summary) {
                         m.el(.span, .cls("badge b-\(kind.label)"), text: kind.label)

@@ -29,16 +29,16 @@ enum ExperimentView {
             let d = a - b
             return d == 0 ? "no change" : (d > 0 ? "+" : "−") + fmt(abs(d)) + unit + " vs base"
         }
-        let passLabel = s.info.scored ? "Pass rate (scores)" : "Pass rate (success)"
+        let basis = s.info.scored ? "scores" : "success"
         return [
             ("Runs", Page.grouped(s.runs), delta(Double(s.runs), o.map { Double($0.runs) }, { Page.grouped(Int($0)) })),
-            (passLabel, ChartFrame.percent(s.passRate), delta(s.passRate * 100, o.map { $0.passRate * 100 }, { Num.fmt(($0 * 10).rounded() / 10) }, unit: " pt")
-                ?? "\(Page.grouped(s.passes)) of \(Page.grouped(s.runs))"),
+            ("Pass rate", ChartFrame.percent(s.passRate), delta(s.passRate * 100, o.map { $0.passRate * 100 }, { Num.fmt(($0 * 10).rounded() / 10) }, unit: " pt")
+                ?? "\(Page.grouped(s.passes)) of \(Page.grouped(s.runs)) · \(basis)"),
             ("Failures", Page.grouped(s.failures), delta(Double(s.failures), o.map { Double($0.failures) }, { Page.grouped(Int($0)) })),
             ("Latency p50", ChartFrame.ms(s.latencyP50), delta(s.latencyP50, o?.latencyP50, ChartFrame.ms)),
             ("Latency p95", ChartFrame.ms(s.latencyP95), delta(s.latencyP95, o?.latencyP95, ChartFrame.ms)),
             ("Tokens", Page.grouped(s.tokens), delta(Double(s.tokens), o.map { Double($0.tokens) }, { Page.grouped(Int($0)) })),
-            ("Started", Page.date(s.firstStart).replacingOccurrences(of: " UTC", with: ""), "UTC"),
+            ("Started", String(Page.date(s.firstStart).split(separator: " ")[1]), String(Page.date(s.firstStart).split(separator: " ")[0]) + " UTC"),
             ("Duration", Page.duration(s.durationSeconds), delta(s.durationSeconds, o?.durationSeconds, Page.duration)),
         ]
     }

@@ -26,6 +26,12 @@ enum PairView {
         }
     }
 
+    /// Whether the two runs differ in result, output or conversation (such pairs open by default).
+    static func differs(_ pair: RunPair) -> Bool {
+        guard let b = pair.base, let h = pair.head else { return true }
+        return b.passed != h.passed || b.output != h.output || b.turns != h.turns
+    }
+
     /// Writes a word diff: removed words in `<del>`, added in `<ins>`.
     static func diff(_ m: Markup, _ old: String, _ new: String) {
         for (i, piece) in WordDiff.diff(old, new).enumerated() {
@@ -42,19 +48,27 @@ enum PairView {
     static func conversation(_ m: Markup, _ base: [ReportTurn], _ head: [ReportTurn]) {
         let rows = TurnAlignment.align(base, head)
         let first = TurnAlignment.firstDivergence(rows)
-        m.el(.h4, text: first == nil ? "Conversations (identical)" : "Conversations aligned by turn")
+        guard let first else {
+            // Identical conversations stay folded: nothing to compare.
+            m.el(.details) {
+                m.el(.summary, .cls("note"), text: "Conversations identical (\(rows.count) turns)")
+                m.el(.div, .cls("align")) { for t in head { m.el(.div, .cls("row")) { RunDetailView.turn(m, t); RunDetailView.turn(m, t) } } }
+            }
+            return
+        }
+        m.el(.h4, text: "Conversations aligned by turn")
         m.el(.div, .cls("align")) {
             for (i, row) in rows.enumerated() {
                 m.el(.div, .cls(i == first ? "row diverge" : "row")) {
                     if i == first { m.el(.div, .cls("delta-down"), .style("grid-column:1/-1;font-size:12px;font-weight:600"), text: "▼ first divergence (turn \(i + 1))") }
-                    side(m, row.base.map { base[$0] }, missing: "turn dropped in head")
+                    side(m, row.base.map { base[$0] }, missing: "not in base: inserted in head")
                     if row.kind == .changed, let b = row.base, let h = row.head {
                         m.el(.div, .cls("turn \(head[h].role.rawValue)\(head[h].closing ? " closing" : "")")) {
                             m.el(.div, .cls("role"), text: head[h].role.rawValue + " · changed" + (head[h].closing ? " · closing turn" : ""))
                             m.el(.div, .cls("t")) { diff(m, base[b].text, head[h].text) }
                         }
                     } else {
-                        side(m, row.head.map { head[$0] }, missing: "turn not in head")
+                        side(m, row.head.map { head[$0] }, missing: "dropped in head")
                     }
                 }
             }

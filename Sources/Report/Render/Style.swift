@@ -15,7 +15,7 @@ enum Style {
     a{color:var(--accent);text-decoration:none} a:hover{text-decoration:underline}
     code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:12.5px}
     pre{background:#fff;border:1px solid var(--line);border-radius:6px;padding:10px 12px;overflow:auto;max-height:360px;white-space:pre-wrap;word-break:break-word;margin:6px 0}
-    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px}
+    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(128px,1fr));gap:12px}
     .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 14px}
     .card .k{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
     .card .v{font-size:22px;font-weight:600;margin-top:2px;font-variant-numeric:tabular-nums}
