@@ -26,6 +26,8 @@ let package = Package(
         ),
         // Small shared vocabulary every layer may use: JSON, the console, user-facing errors, locks, hashing.
         .target(name: "Core"),
+        // The HTML report: renders plain model structs to one self-contained page, streamed to a file.
+        .target(name: "Report", dependencies: ["Core"]),
         .target(
             name: "Store",
             dependencies: ["CSQLite", "Core"],
@@ -49,6 +51,7 @@ let package = Package(
         // Benchmarks live in bench/; the store one doubles as a second writer process for the tests.
         .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
         .executableTarget(name: "fluxloop-query-bench", dependencies: ["Core", "Store"], path: "bench/QueryBench"),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Golden"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store"], exclude: ["Fixtures"]),
     ],
