@@ -37,6 +37,8 @@ let package = Package(
             exclude: ["Python"],
             plugins: ["EmbedFiles"]
         ),
+        // Scoring (FluxLoop's evaluation.yaml checks and LLM judges) and the statistics of comparisons.
+        .target(name: "Evaluation", dependencies: ["Core", "Yams"]),
         .executableTarget(
             name: "fluxloop",
             dependencies: [
@@ -48,6 +50,8 @@ let package = Package(
         .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
         .executableTarget(name: "fluxloop-query-bench", dependencies: ["Store"], path: "bench/QueryBench"),
         .testTarget(name: "StoreTests", dependencies: ["Store"], exclude: ["Fixtures"]),
+        .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Store"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
