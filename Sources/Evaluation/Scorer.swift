@@ -15,31 +15,37 @@ public struct EvaluatorOutcome: Sendable, Equatable {
 /// A trace's scores as `fluxloop evaluate experiment` writes them to per_trace.jsonl.
 public struct TraceScore: Sendable, Equatable {
     public var traceID: String
-    /// Evaluator name → score, in the config's order.
-    public var scores: [(name: String, score: Double)]
     public var finalScore: Double
     public var passed: Bool
-    /// Evaluator name → reasons, for evaluators that gave any.
-    public var reasons: [(name: String, reasons: [String])]
+    /// One per enabled evaluator, in the config's order.
     public var outcomes: [EvaluatorOutcome]
 
-    public static func == (l: TraceScore, r: TraceScore) -> Bool {
-        l.traceID == r.traceID && l.finalScore == r.finalScore && l.passed == r.passed && l.outcomes == r.outcomes
-    }
+    /// Evaluator name → score, in the config's order.
+    public var scores: [(name: String, score: Double)] { outcomes.map { ($0.name, $0.score) } }
+    /// Evaluator name → reasons, for evaluators that gave any.
+    public var reasons: [(name: String, reasons: [String])] { outcomes.filter { !$0.reasons.isEmpty }.map { ($0.name, $0.reasons) } }
 
-    public func score(_ name: String) -> Double? { scores.last(where: { $0.name == name })?.score }
+    public func score(_ name: String) -> Double? { outcomes.last(where: { $0.name == name })?.score }
 }
 
 extension EvaluatorConfig {
     /// A rule-based evaluator's outcome: the mean of its rules' scores, clamped to [0, 1]. Nil for judges.
     public func evaluateRules(_ trace: EvaluationTrace) -> EvaluatorOutcome? {
         guard case let .ruleBased(rules) = kind else { return nil }
-        let results = rules.map { $0.evaluate(trace) }
-        var reasons = results.compactMap(\.reason)
+        var results: [RuleResult] = []
+        results.reserveCapacity(rules.count)
+        var reasons: [String] = []
+        for rule in rules {
+            let result = rule.evaluate(trace)
+            if let reason = result.reason { reasons.append(reason) }
+            results.append(result)
+        }
         let score: Double
         if results.isEmpty {
             score = 0
             reasons.append("No rules configured")
+        } else if results.count == 1 {
+            score = max(0, min(1, results[0].score))
         } else {
             score = max(0, min(1, PythonMath.mean(results.map(\.score))))
         }
@@ -66,28 +72,27 @@ extension EvaluationConfig {
     /// The final score and pass of a set of outcomes, as FluxLoop's `_aggregate_scores`: a weighted mean over
     /// evaluators with positive weight (the numerator, like FluxLoop's, sums every outcome), clamped to [0, 1].
     public func combine(traceID: String, _ outcomes: [EvaluatorOutcome]) -> TraceScore {
-        let positive = outcomes.filter { $0.weight > 0 }
+        // Python 3.11's sum(): left to right in doubles.
+        var positive = 0, weightSum = 0.0, positiveScoreSum = 0.0, weightedSum = 0.0
+        for o in outcomes {
+            weightedSum += o.score * o.weight
+            if o.weight > 0 { positive += 1; weightSum += o.weight; positiveScoreSum += o.score }
+        }
         var final = 0.0
-        if !positive.isEmpty {
-            let weightSum = PythonMath.sum(positive.map(\.weight))
+        if positive > 0 {
             if aggregate.method == .average || weightSum == 0 {
-                final = PythonMath.sum(positive.map(\.score)) / Double(positive.count)
+                final = positiveScoreSum / Double(positive)
             } else {
-                final = PythonMath.sum(outcomes.map { $0.score * $0.weight }) / weightSum
+                final = weightedSum / weightSum
             }
             final = max(0, min(1, final))
         }
-        return TraceScore(traceID: traceID, scores: outcomes.map { ($0.name, $0.score) }, finalScore: final,
-                          passed: final >= aggregate.threshold,
-                          reasons: outcomes.filter { !$0.reasons.isEmpty }.map { ($0.name, $0.reasons) }, outcomes: outcomes)
+        return TraceScore(traceID: traceID, finalScore: final, passed: final >= aggregate.threshold, outcomes: outcomes)
     }
 }
 
 /// Python's float arithmetic where FluxLoop relies on it.
 enum PythonMath {
-    /// `sum(values)` of Python 3.11 and earlier: left to right, in doubles.
-    static func sum(_ values: [Double]) -> Double { values.reduce(0, +) }
-
     /// `statistics.mean`: the exact sum divided by n, rounded once. The sum is carried as an unevaluated pair
     /// (hi + lo, error-free transformations), which is exact for the few rule scores an evaluator has.
     static func mean(_ values: [Double]) -> Double {

@@ -120,5 +120,11 @@ enum PythonFormat {
     }
 
     /// `format(value, ".Nf")`: both round the exact binary value half to even.
-    static func fixed(_ d: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", d) }
+    static func fixed(_ d: Double, _ digits: Int) -> String {
+        // C's printf, as Python's formatting, rounds the exact binary value; Foundation's String(format:) is slow.
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
+            _ = withVaList([Int32(digits), d]) { vsnprintf(buffer.baseAddress!, 400, "%.*f", $0) }
+            return String(cString: buffer.baseAddress!)
+        }
+    }
 }

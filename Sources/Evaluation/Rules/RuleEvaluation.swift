@@ -102,15 +102,27 @@ extension String {
         return String(scalars[first...last])
     }
 
-    /// Python's `in` on str: code-point substring search (Swift's `contains` compares by grapheme clusters).
+    /// Python's `in` on str: a code-point substring search, done on UTF-8 bytes (the same thing, since UTF-8
+    /// is self-synchronising); Swift's `contains` would compare grapheme clusters instead.
     func pythonContains(_ needle: String) -> Bool {
-        if needle.isEmpty { return true }
-        let hay = Array(unicodeScalars), pin = Array(needle.unicodeScalars)
-        guard pin.count <= hay.count else { return false }
-        outer: for start in 0...(hay.count - pin.count) {
-            for k in 0..<pin.count where hay[start + k] != pin[k] { continue outer }
-            return true
-        }
-        return false
+        var hay = self, pin = needle
+        hay.makeContiguousUTF8(); pin.makeContiguousUTF8()
+        return hay.utf8.withContiguousStorageIfAvailable { h in
+            pin.utf8.withContiguousStorageIfAvailable { p in
+                if p.isEmpty { return true }
+                guard p.count <= h.count else { return false }
+                let first = p[0]
+                var start = 0
+                while start <= h.count - p.count {
+                    if h[start] == first {
+                        var k = 1
+                        while k < p.count, h[start + k] == p[k] { k += 1 }
+                        if k == p.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            } ?? false
+        } ?? false
     }
 }

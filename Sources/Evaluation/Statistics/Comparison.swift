@@ -1,3 +1,5 @@
+import Foundation
+
 /// The overall verdict of a comparison of B against A.
 public enum Verdict: String, Sendable {
     /// The 95% interval of Δ lies wholly below 0.
@@ -99,18 +101,46 @@ public enum Comparison {
 public enum PairedBootstrap {
     public static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
 
+    /// Resamples are drawn in this many fixed blocks, each from its own stream (seed + block number), so the
+    /// result is the same whether the blocks run on one core or several.
+    static let blocks = 16
+
     /// The percentile interval of the resampled means (linear interpolation between order statistics).
     /// O(resamples × inputs) time, one array of `resamples` doubles, no allocation inside the loop.
     public static func interval(_ deltas: [Double], resamples: Int, seed: UInt64, confidence: Double) -> (low: Double, high: Double) {
         let count = deltas.count
         guard count > 0, resamples > 0 else { return (0, 0) }
-        var rng = Xoshiro256(seed: seed)
         var means = [Double](repeating: 0, count: resamples)
-        deltas.withUnsafeBufferPointer { d in
-            for r in 0..<resamples {
-                var sum = 0.0
-                for _ in 0..<count { sum += d[rng.next(below: count)] }
-                means[r] = sum / Double(count)
+        let bound = UInt64(count)
+        // Lemire's unbiased bounded draw on 32-bit halves of each 64-bit output: two indices per call.
+        let threshold = (UInt64(1) << 32 - bound) % bound
+        deltas.withUnsafeBufferPointer { buffer in
+            means.withUnsafeMutableBufferPointer { out in
+                // Each block writes only its own slice of `means` and reads `deltas`: no data is shared mutably.
+                nonisolated(unsafe) let d = buffer
+                nonisolated(unsafe) let outBase = out.baseAddress!
+                let perBlock = (resamples + blocks - 1) / blocks
+                DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                    var rng = Xoshiro256(seed: seed &+ UInt64(block))
+                    var spare: UInt64 = 0, haveSpare = false
+                    @inline(__always) func draw() -> Int {
+                        while true {
+                            let half: UInt64
+                            if haveSpare { half = spare; haveSpare = false } else {
+                                let r = rng.next(); half = r >> 32; spare = r & 0xFFFF_FFFF; haveSpare = true
+                            }
+                            let product = half &* bound
+                            if product & 0xFFFF_FFFF >= threshold { return Int(product >> 32) }
+                        }
+                    }
+                    let start = block * perBlock, end = min(resamples, start + perBlock)
+                    guard start < end else { return }
+                    for r in start..<end {
+                        var sum = 0.0
+                        for _ in 0..<count { sum += d[draw()] }
+                        outBase[r] = sum / Double(count)
+                    }
+                }
             }
         }
         means.sort()
