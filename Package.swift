@@ -41,6 +41,8 @@ let package = Package(
         ),
         // The presentation of every `fluxloop query` subcommand: reads through Store, never runs an experiment.
         .target(name: "Query", dependencies: ["Core", "Store"]),
+        // Scoring (FluxLoop's evaluation.yaml checks and LLM judges) and the statistics of comparisons.
+        .target(name: "Evaluation", dependencies: ["Core", "Yams"]),
         .executableTarget(
             name: "fluxloop",
             dependencies: [
@@ -53,6 +55,8 @@ let package = Package(
         .executableTarget(name: "fluxloop-query-bench", dependencies: ["Core", "Store"], path: "bench/QueryBench"),
         .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Golden"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
+        .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
