@@ -77,17 +77,19 @@ final class StderrPipe: @unchecked Sendable {
     }
 
     private static func read(_ fd: Int32, into state: inout State, limit: Int) {
-        var chunk = [UInt8](repeating: 0, count: 1 << 14)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n == 0 { state.ended = true }
-            if n <= 0 { return }
-            state.buffer.append(contentsOf: chunk[0..<n])
-            if state.buffer.count > limit {
-                let excess = state.buffer.count - limit
-                state.buffer.removeFirst(excess)
-                state.dropped += excess
+        // Called for every run's answer, usually to find the pipe empty: no buffer to allocate and clear.
+        withUnsafeTemporaryAllocation(byteCount: 1 << 14, alignment: 1) { chunk in
+            while true {
+                let n = Glibc.read(fd, chunk.baseAddress, chunk.count)
+                if n < 0 && errno == EINTR { continue }
+                if n == 0 { state.ended = true }
+                if n <= 0 { return }
+                state.buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+                if state.buffer.count > limit {
+                    let excess = state.buffer.count - limit
+                    state.buffer.removeFirst(excess)
+                    state.dropped += excess
+                }
             }
         }
     }
