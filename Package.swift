@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .systemLibrary(
@@ -35,7 +36,7 @@ let package = Package(
         ),
         .target(
             name: "Runner",
-            dependencies: ["Core", "Store", "Yams"],
+            dependencies: ["Core", "Store", "Yams", .product(name: "Subprocess", package: "swift-subprocess")],
             exclude: ["Python"],
             plugins: ["EmbedFiles"]
         ),

@@ -19,15 +19,6 @@ public enum ExperimentRunner {
         }
     }
 
-    /// Starts the first worker: it validates the target before anything is written, and names the real
-    /// interpreter behind a shim such as pyenv's, which the other workers then start directly.
-    static func startFirstWorker(_ launch: WorkerLaunch) async throws -> (AgentWorker, WorkerLaunch) {
-        let first = try await AgentWorker.start(launch)
-        var launch = launch
-        if let executable = first.executable, !executable.isEmpty { launch.executable = executable }
-        return (first, launch)
-    }
-
     /// The experiment's outcome, or nil for a dry run.
     static func execute(_ options: RunOptions, console: Console) async throws -> RunOutcome? {
         let prepared = try Preparation.prepare(options)
@@ -70,13 +61,26 @@ public enum ExperimentRunner {
         // a configuration error, and must leave no experiment row and no folder behind.
         var launch: WorkerLaunch
         do { launch = try WorkerLaunch.agent(for: project) } catch { throw RunError.configuration("\(error)") }
-        let firstWorker: AgentWorker
+        // The first worker validates the target before anything is written, and names the real interpreter behind
+        // a shim such as pyenv's, which the other workers then start directly. Its scope holds the whole experiment.
+        let stop = StopSignal()
+        var opened = false
         do {
-            (firstWorker, launch) = try await startFirstWorker(launch)
-        } catch {
+            return try await AgentWorker.run(launch, stop: stop) { firstWorker in
+                opened = true
+                if let executable = firstWorker.executable, !executable.isEmpty { launch.executable = executable }
+                return try await execute(options, console: console, prepared: prepared, target: target,
+                                         firstWorker: firstWorker, launch: launch, stop: stop)
+            }
+        } catch where !opened {
             throw RunError.configuration("the agent could not be started (\(launch.summary)):\n\(error)")
         }
+    }
 
+    /// Runs the experiment once its first worker is ready: opens it, runs the workers, finishes and reports.
+    private static func execute(_ options: RunOptions, console: Console, prepared: Preparation, target: Continuation.Target,
+                                firstWorker: AgentWorker, launch: WorkerLaunch, stop: StopSignal) async throws -> RunOutcome? {
+        let project = prepared.project
         let config = project.config
         // A resume continues its experiment in place; a new run or a rerun of failures starts a new one.
         let resumed: ExperimentRecord? = if case .resume = options.mode { target.experiment } else { nil }
@@ -88,7 +92,6 @@ public enum ExperimentRunner {
             do {
                 folder = try ExperimentFolder.create(in: config.outputDirectory, name: config.name)
             } catch {
-                firstWorker.stop()
                 throw RunError.configuration("\(error)")
             }
         }
@@ -96,7 +99,6 @@ public enum ExperimentRunner {
         do {
             writer = try StoreWriter(path: prepared.databasePath)
         } catch {
-            firstWorker.stop()
             if resumed == nil { try? FileManager.default.removeItem(at: folder) }
             throw RunError.configuration("cannot use the database \(prepared.databasePath): \(error)")
         }
@@ -119,10 +121,9 @@ public enum ExperimentRunner {
         let progress = ProgressReporter(console: console, total: target.runs.count)
         progress.started(name: config.name)
         let dispatcher = RunDispatcher(runs: target.runs, delay: config.runDelaySeconds)
-        let monitor = InterruptMonitor {
+        let monitor = InterruptMonitor(stop: stop) {
             dispatcher.stop()
             console.line("\nStopping: no new runs; runs in progress get \(Int(InterruptMonitor.grace)) s to finish (Ctrl-C again stops at once).")
-            DispatchQueue.global().asyncAfter(deadline: .now() + InterruptMonitor.grace) { WorkerRegistry.terminateAll() }
         }
         defer { monitor.cancel() }
 
@@ -134,22 +135,22 @@ public enum ExperimentRunner {
         let saving = Task { await writer.drain(results, experimentID: experimentID, progress: progress) }
         var fatalError: Error?
         await withTaskGroup(of: Error?.self) { group in
-            for slot in 0..<workerCount {
+            if workerCount > 0 {
                 group.addTask {
-                    // The other workers start while the first one already runs.
-                    let worker: AgentWorker
-                    if slot == 0 {
-                        worker = firstWorker
-                    } else {
-                        do {
-                            worker = try await AgentWorker.start(policy.launch)
-                        } catch {
-                            console.warn("worker \(slot + 1) of \(workerCount) could not start, continuing without it: \(error)")
-                            return nil
-                        }
+                    var loop = WorkerLoop(policy: policy, dispatcher: dispatcher, results: results, stop: stop)
+                    return await loop.run(first: firstWorker)
+                }
+            }
+            // The other workers start while the first one already runs.
+            for slot in stride(from: 1, to: workerCount, by: 1) {
+                group.addTask {
+                    var loop = WorkerLoop(policy: policy, dispatcher: dispatcher, results: results, stop: stop)
+                    let error = await loop.run()
+                    if let failed = error as? WorkerLoop.FirstStartFailed {
+                        console.warn("worker \(slot + 1) of \(workerCount) could not start, continuing without it: \(failed.error)")
+                        return nil
                     }
-                    var loop = WorkerLoop(worker: worker, policy: policy, dispatcher: dispatcher, results: results)
-                    return await loop.run()
+                    return error
                 }
             }
             for await error in group where error != nil && fatalError == nil {

@@ -4,13 +4,15 @@ import Store
 
 /// Hands out planned runs to workers in plan order, spacing starts by `run_delay_seconds`.
 /// A lock rather than an actor: taking the next run is on every run's critical path.
-final class RunDispatcher: @unchecked Sendable {
+final class RunDispatcher: Sendable {
     private let runs: [PlannedRun]
-    private let lock = NSLock()
-    private var next = 0
-    private var stopped = false
     private let delay: Double
-    private var lastStart: ContinuousClock.Instant?
+    private struct State {
+        var next = 0
+        var stopped = false
+        var lastStart: ContinuousClock.Instant?
+    }
+    private let state = Locked(State())
 
     init(runs: [PlannedRun], delay: Double) {
         self.runs = runs
@@ -28,26 +30,26 @@ final class RunDispatcher: @unchecked Sendable {
 
     /// The next run and, with a run delay, the moment it may start (reserved now, so workers queue behind it).
     private func reserve() -> (PlannedRun, ContinuousClock.Instant?)? {
-        lock.withLock {
-            guard !stopped, next < runs.count else { return nil }
-            let run = runs[next]
-            next += 1
+        state.withLock { state in
+            guard !state.stopped, state.next < runs.count else { return nil }
+            let run = runs[state.next]
+            state.next += 1
             guard delay > 0 else { return (run, nil) }
             let now = ContinuousClock.now
-            let slot = lastStart.map { max(now, $0.advanced(by: .seconds(delay))) } ?? now
-            lastStart = slot
+            let slot = state.lastStart.map { max(now, $0.advanced(by: .seconds(delay))) } ?? now
+            state.lastStart = slot
             return (run, slot > now ? slot : nil)
         }
     }
 
-    var isStopped: Bool { lock.withLock { stopped } }
+    var isStopped: Bool { state.withLock { $0.stopped } }
 
-    func stop() { lock.withLock { stopped = true } }
+    func stop() { state.withLock { $0.stopped = true } }
 }
 
 /// What a worker needs besides its process: how to restart it and the per-run limits.
 struct RunPolicy: Sendable {
-    let launch: WorkerLaunch
+    var launch: WorkerLaunch
     /// Seconds one attempt may take before its worker is killed.
     let timeout: Double
     /// Extra attempts for a run whose agent raised or timed out.
@@ -75,14 +77,16 @@ struct RunPolicy: Sendable {
     }
 }
 
-/// One worker's share of the experiment: take runs, call the agent, hand each result to the writer.
+/// One worker slot's share of the experiment: take runs, call the agent, hand each result to the writer.
 /// With `RunPolicy.pipelined`, two requests are in flight; the worker answers in order, so a worker that
-/// dies or hangs was busy with the oldest one.
+/// dies or hangs was busy with the oldest one. A lost worker's scope ends and a fresh worker takes over.
 struct WorkerLoop {
-    var worker: AgentWorker
+    /// The worker of the current scope (nil between scopes).
+    private(set) var worker: AgentWorker!
     let policy: RunPolicy
     let dispatcher: RunDispatcher
     let results: ResultQueue
+    let stop: StopSignal
     private var depth: Int { policy.pipelined ? 2 : 1 }
 
     /// A run on its way through the worker, with the attempts it already had.
@@ -97,49 +101,81 @@ struct WorkerLoop {
     }
 
     private var inFlight: [Attempt] = []
-    /// Enforces `timeout_seconds` on the request being waited for.
-    let watchdog = Watchdog()
     private var queued: [Attempt] = []
+    /// The run a lost worker was busy with, settled once a fresh worker is there (retried or recorded).
+    private var lost: (attempt: Attempt, outcome: Outcome, wallMs: Double)?
 
-    init(worker: AgentWorker, policy: RunPolicy, dispatcher: RunDispatcher, results: ResultQueue) {
-        self.worker = worker
+    /// A slot whose own first worker could not start: the experiment goes on without it.
+    struct FirstStartFailed: Error {
+        let error: Error
+    }
+
+    init(policy: RunPolicy, dispatcher: RunDispatcher, results: ResultQueue, stop: StopSignal) {
         self.policy = policy
         self.dispatcher = dispatcher
         self.results = results
+        self.stop = stop
     }
 
-    /// Returns the error that stopped it early (a worker that cannot be restarted).
-    mutating func run() async -> Error? {
-        let watchdog = self.watchdog
-        let watching = Task { await watchdog.watch() }
-        defer {
-            watching.cancel()
-            worker.stop()
+    /// Serves runs with `first` (started by the caller) when given, then with workers of its own, each scoped
+    /// to the runs it serves. Returns the error that stopped it early (a worker that cannot be restarted).
+    mutating func run(first: AgentWorker? = nil) async -> Error? {
+        if let first, await serve(first) { return nil }
+        let replacing = first != nil
+        var served = replacing
+        while true {
+            var lastError: Error?
+            for attempt in 0..<(served ? 3 : 1) {
+                if attempt > 0 { try? await Task.sleep(nanoseconds: 250_000_000) }
+                do {
+                    let done = try await AgentWorker.run(policy.launch, stop: stop) { worker in await self.serve(worker) }
+                    if done { return nil }
+                    served = true
+                    lastError = nil
+                    break
+                } catch {
+                    lastError = error
+                }
+            }
+            guard let lastError else { continue }
+            guard served else { return FirstStartFailed(error: lastError) }
+            if let (head, outcome, wallMs) = lost {
+                results.push(trace(head, outcome, wallMs: wallMs))
+            }
+            return RunError.storage("the agent's worker could not be restarted: \(lastError)")
         }
+    }
+
+    /// Serves runs with `worker` until the plan is done or stopped (true) or the worker is lost (false).
+    private mutating func serve(_ worker: AgentWorker) async -> Bool {
+        self.worker = worker
+        defer { self.worker = nil }
         if let settings = policy.conversation {
             // A conversation's turns depend on each other: one request at a time.
             while let run = await dispatcher.take() {
                 let (trace, workerLost) = await converse(run, settings: settings)
-                if workerLost && dispatcher.isStopped { return nil }
+                if workerLost && dispatcher.isStopped { return true }
                 results.push(trace)
-                if workerLost {
-                    do { try await replaceWorker() } catch { return error }
-                }
+                if workerLost { return false }
             }
-            return nil
+            return true
+        }
+        if let (head, outcome, wallMs) = lost {
+            lost = nil
+            await settle(head, outcome, wallMs: wallMs)
         }
         while true {
             while inFlight.count < depth {
                 if !queued.isEmpty {
-                    send(queued.removeFirst())
+                    await send(queued.removeFirst())
                 } else if let run = await dispatcher.take() {
-                    send(Attempt(run: run))
+                    await send(Attempt(run: run))
                 } else {
                     break
                 }
             }
-            guard !inFlight.isEmpty else { return nil }
-            var head = inFlight.removeFirst()
+            guard !inFlight.isEmpty else { return true }
+            let head = inFlight.removeFirst()
             let outcome = await receive(head)
             let now = ContinuousClock.now
             let elapsed = now - head.sent
@@ -147,42 +183,47 @@ struct WorkerLoop {
             // The next request's clock starts when the worker turns to it.
             if !inFlight.isEmpty { inFlight[0].sent = now; inFlight[0].startedAt = Timestamp.now() }
 
-            let failure = outcome.failure ?? outcome.response?["error"].map(TraceBuilder.Failure.init(json:))
             if outcome.workerLost && dispatcher.isStopped {
                 // Stopped by Ctrl-C: a run cut short is not a result; a resume runs it again.
-                return nil
+                return true
             }
             if outcome.workerLost {
                 // Requests queued behind the lost one never started: they go to the fresh worker.
                 queued = inFlight + queued
                 inFlight.removeAll()
-                do { try await replaceWorker() } catch {
-                    results.push(TraceBuilder.trace(for: head.run, traceID: head.traceID, response: nil, failure: failure,
-                                                    workerStderr: outcome.stderr, startedAt: head.startedAt,
-                                                    endedAt: Timestamp.now(), wallMs: wallMs, attempts: head.number,
-                                                    attemptErrors: head.errors))
-                    return error
-                }
+                lost = (head, outcome, wallMs)
+                return false
             }
-            if let failure, head.number <= policy.retries, !dispatcher.isStopped {
-                head.errors.append(failure.json(attempt: head.number))
-                let delay = policy.retryDelay * pow(2, Double(head.number - 1))
-                head.number += 1
-                head.traceID = UUID().uuidString.lowercased()
-                if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
-                queued.insert(head, at: 0)
-                continue
-            }
-            results.push(TraceBuilder.trace(for: head.run, traceID: head.traceID, response: outcome.response,
-                                            failure: outcome.failure, workerStderr: outcome.stderr,
-                                            startedAt: head.startedAt, endedAt: Timestamp.now(), wallMs: wallMs,
-                                            attempts: head.number, attemptErrors: head.errors))
+            await settle(head, outcome, wallMs: wallMs)
         }
     }
 
-    private mutating func send(_ attempt: Attempt) {
+    /// Queues a failed attempt again while retries are left, else records the run.
+    private mutating func settle(_ head: Attempt, _ outcome: Outcome, wallMs: Double) async {
+        var head = head
+        let failure = outcome.failure ?? outcome.response?["error"].map(TraceBuilder.Failure.init(json:))
+        if let failure, head.number <= policy.retries, !dispatcher.isStopped {
+            head.errors.append(failure.json(attempt: head.number))
+            let delay = policy.retryDelay * pow(2, Double(head.number - 1))
+            head.number += 1
+            head.traceID = UUID().uuidString.lowercased()
+            if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
+            queued.insert(head, at: 0)
+            return
+        }
+        results.push(trace(head, outcome, wallMs: wallMs))
+    }
+
+    private func trace(_ head: Attempt, _ outcome: Outcome, wallMs: Double) -> TraceRecord {
+        TraceBuilder.trace(for: head.run, traceID: head.traceID, response: outcome.response,
+                           failure: outcome.failure, workerStderr: outcome.stderr,
+                           startedAt: head.startedAt, endedAt: Timestamp.now(), wallMs: wallMs,
+                           attempts: head.number, attemptErrors: head.errors)
+    }
+
+    private mutating func send(_ attempt: Attempt) async {
         var attempt = attempt
-        attempt.requestID = (try? worker.send(TraceBuilder.request(for: attempt.run, traceID: attempt.traceID))) ?? "unsent"
+        attempt.requestID = (try? await worker.send(TraceBuilder.request(for: attempt.run, traceID: attempt.traceID))) ?? "unsent"
         attempt.startedAt = Timestamp.now()
         attempt.sent = ContinuousClock.now
         inFlight.append(attempt)
@@ -202,8 +243,8 @@ struct WorkerLoop {
 
     /// Waits for a request's answer, at most `timeout` seconds after the worker turned to it.
     func receive(requestID: String, sent: ContinuousClock.Instant) async -> Outcome {
-        let worker = self.worker
-        watchdog.arm(worker, deadline: sent.advanced(by: .milliseconds(Int64(policy.timeout * 1000))))
+        let worker: AgentWorker = self.worker
+        worker.watchdog.arm(deadline: sent.advanced(by: .milliseconds(Int64(policy.timeout * 1000))))
         var outcome: Outcome
         do {
             let reply = try await worker.receive(requestID)
@@ -216,7 +257,7 @@ struct WorkerLoop {
         } catch {
             outcome = Outcome(failure: .init(type: "WorkerError", message: "\(error)", traceback: nil), workerLost: true)
         }
-        if watchdog.disarm() {
+        if worker.watchdog.disarm() {
             outcome = Outcome(
                 failure: .init(type: "TimeoutError",
                                message: "the run took longer than runner.timeout_seconds (\(Self.seconds(policy.timeout))); its worker was stopped",
@@ -228,61 +269,5 @@ struct WorkerLoop {
 
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
-    }
-
-    /// A dead worker is replaced, so that one crashing run costs only itself.
-    mutating func replaceWorker() async throws {
-        worker.kill()
-        var lastError: Error?
-        for attempt in 0..<3 {
-            if attempt > 0 { try? await Task.sleep(nanoseconds: 250_000_000) }
-            do {
-                worker = try await AgentWorker.start(policy.launch)
-                return
-            } catch {
-                lastError = error
-            }
-        }
-        throw RunError.storage("the agent's worker could not be restarted: \(lastError.map { "\($0)" } ?? "unknown error")")
-    }
-}
-
-/// Stops a worker whose current request passes its deadline. One polling task per worker loop: a sleeping
-/// task per run would keep each run's timer (and memory) alive until its deadline, even when cancelled.
-final class Watchdog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var worker: AgentWorker?
-    private var deadline: ContinuousClock.Instant?
-    private var fired = false
-
-    /// Watches `worker` until `disarm()`.
-    func arm(_ worker: AgentWorker, deadline: ContinuousClock.Instant) {
-        lock.withLock {
-            self.worker = worker
-            self.deadline = deadline
-            fired = false
-        }
-    }
-
-    /// Stops watching; true when the deadline passed and the worker was stopped.
-    func disarm() -> Bool {
-        lock.withLock {
-            worker = nil
-            deadline = nil
-            return fired
-        }
-    }
-
-    /// Checks ten times a second until cancelled.
-    func watch() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: 100_000_000)
-            let expired: AgentWorker? = lock.withLock {
-                guard let deadline, !fired, ContinuousClock.now > deadline, let worker else { return nil }
-                fired = true
-                return worker
-            }
-            expired?.terminate(grace: 1)
-        }
     }
 }

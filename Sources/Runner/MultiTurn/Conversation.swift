@@ -57,7 +57,7 @@ extension WorkerLoop {
             request = request.setting("input", .string(message)).setting("conversation_state", state("active"))
                 .setting("persona", persona?.json ?? .null).setting("persona_prompt", persona.map { .string($0.promptText) } ?? .null)
             let sent = ContinuousClock.now
-            let requestID = (try? worker.send(request)) ?? "unsent"
+            let requestID = (try? await worker.send(request)) ?? "unsent"
             let outcome = await receive(requestID: requestID, sent: sent)
             stdout += outcome.response?["stdout"]?.stringValue ?? ""
             stderr += (outcome.response?["stderr"]?.stringValue ?? "") + outcome.stderr

@@ -1,6 +1,9 @@
 import Core
+import Dispatch
 import Foundation
 import Store
+import Subprocess
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,67 +44,133 @@ public struct WorkerLaunch: Sendable {
 }
 
 /// One long-lived agent process speaking the JSON-lines protocol: one request line in, one response line out.
-/// A worker serves one run at a time.
+/// It exists only inside `AgentWorker.run`'s closure; one task at a time uses it (the watchdog and the
+/// interrupt watchers reach the process through `WorkerHandle`).
 final class AgentWorker: @unchecked Sendable {
-    private let process: ChildProcess
-    private let lines: LineChannel
-    private let stderr: TextCollector
+    typealias Process = Execution<CustomWriteInput, SequenceOutput, FileDescriptorOutput>
+
+    let handle: WorkerHandle
+    /// Enforces deadlines (the ready line, `timeout_seconds`, the exit grace period) on this worker.
+    let watchdog = Watchdog()
+    private let input: StandardInputWriter
+    private var output: SubprocessOutputSequence.Iterator
+    private var pending: [UInt8] = []
+    private var pendingStart = 0
+    private let stderr: StderrPipe
     private var counter = 0
     /// The interpreter a Python worker reported in its ready line (resolving shims such as pyenv's).
     private(set) var executable: String?
 
-    private init(process: ChildProcess) {
-        self.process = process
-        lines = LineChannel(fd: process.output, name: "fluxloop-worker-\(process.pid)-out")
-        stderr = TextCollector(fd: process.errors, name: "fluxloop-worker-\(process.pid)-err")
+    private init(_ process: Process, stderr: StderrPipe) {
+        handle = WorkerHandle(process: process)
+        input = process.standardInputWriter
+        output = process.standardOutput.makeAsyncIterator()
+        self.stderr = stderr
     }
 
-    /// Starts a worker and, for workers that announce themselves, waits for its ready line.
-    static func start(_ launch: WorkerLaunch, readyTimeout: Double = 60) async throws -> AgentWorker {
-        let process: ChildProcess
+    /// Starts a worker, waits for its ready line (Python workers), and runs `body` with it. The worker ends with
+    /// the closure: its input is closed, and one still running after `grace` seconds is torn down (SIGTERM to its
+    /// process group, then SIGKILL); whatever it left in its group is killed. `stop` reaches it on Ctrl-C.
+    /// Throws `WorkerError.startFailed` when the worker cannot start, else what `body` throws.
+    static func run<R: Sendable>(_ launch: WorkerLaunch, stop: StopSignal, readyTimeout: Double = 60, grace: Double = 2,
+                       _ body: (AgentWorker) async throws -> R) async throws -> R {
+        let stderr: StderrPipe
+        do { stderr = try StderrPipe() } catch { throw WorkerError.startFailed("\(error)") }
+        defer { stderr.close() }
+        var options = PlatformOptions()
+        // Its own process group: a Ctrl-C in the terminal reaches only fluxloop, which decides how workers stop,
+        // and a stop reaches whatever the agent started too.
+        options.processGroupID = 0
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(grace))]
+        let configuration = Configuration(
+            executable: launch.executable.contains("/") ? .path(FilePath(launch.executable)) : .name(launch.executable),
+            arguments: Arguments(launch.arguments),
+            environment: .custom(Dictionary(uniqueKeysWithValues: launch.environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+            workingDirectory: FilePath(launch.directory),
+            platformOptions: options)
+        stop.openScopes.enter()
+        defer { stop.openScopes.leave() }
+
+        let result: ExecutionResult<WorkerScope<R>, SequenceOutput, FileDescriptorOutput>
         do {
-            process = try ChildProcess(executable: launch.executable, arguments: launch.arguments,
-                                       environment: launch.environment, directory: launch.directory)
-        } catch {
-            throw WorkerError.startFailed("\(error)")
+            result = try await Subprocess.run(
+                configuration, input: .inputWriter, output: .sequence,
+                error: .fileDescriptor(FileDescriptor(rawValue: stderr.writeEnd), closeAfterSpawningProcess: true)
+            ) { process -> WorkerScope<R> in
+                let worker = AgentWorker(process, stderr: stderr)
+                return try await withThrowingTaskGroup(of: Void.self) { group in
+                    let handle = worker.handle, watchdog = worker.watchdog
+                    group.addTask { await watchdog.watch(handle) }
+                    group.addTask { if await stop.reached(.terminating) { await handle.terminate(grace: grace) } }
+                    group.addTask { if await stop.reached(.immediate) { handle.kill() } }
+                    defer { group.cancelAll() }
+                    var scope = WorkerScope<R>.notReady
+                    if launch.expectsReadyLine {
+                        worker.watchdog.arm(deadline: .now.advanced(by: .milliseconds(Int64(readyTimeout * 1000))))
+                        let line = await worker.nextLine()
+                        _ = worker.watchdog.disarm()
+                        if let line { scope = worker.refusal(ready: line).map { .refused($0) } ?? .ready }
+                    } else {
+                        scope = .ready
+                    }
+                    if case .ready = scope {
+                        do {
+                            scope = .served(try await body(worker))
+                        } catch {
+                            await worker.finish(grace: grace)
+                            throw error
+                        }
+                    }
+                    await worker.finish(grace: grace)
+                    return scope
+                }
+            }
+        } catch let error as SubprocessError {
+            throw WorkerError.startFailed("cannot start \(launch.executable): \(error)")
         }
-        let worker = AgentWorker(process: process)
-        guard launch.expectsReadyLine else { return worker }
-        let line = await worker.nextLine(timeout: readyTimeout)
-        guard let line else {
-            let status = worker.process.wait(upTo: 2) ?? .exited(-1)
-            worker.stderr.waitForEnd(seconds: 1)
-            let text = worker.stderr.take().trimmingCharacters(in: .whitespacesAndNewlines)
-            worker.stop()
-            throw WorkerError.startFailed("the agent worker (\(launch.executable)) did not start (\(status))"
+        switch result.closureResult {
+        case let .served(value): return value
+        case let .refused(error): throw error
+        case .ready: fatalError("a ready worker is always served")
+        case .notReady:
+            let text = stderr.take().trimmingCharacters(in: .whitespacesAndNewlines)
+            throw WorkerError.startFailed("the agent worker (\(launch.executable)) did not start (\(ExitStatus(result.terminationStatus)))"
                 + (text.isEmpty ? "" : ":\n\(text)"))
         }
+    }
+}
+
+/// How a worker's scope ended.
+private enum WorkerScope<R: Sendable>: Sendable {
+    case ready, served(R), notReady, refused(WorkerError)
+}
+
+extension AgentWorker {
+    /// Why a ready line refuses to serve, or nil for a worker that is ready. Remembers the interpreter it reports.
+    fileprivate func refusal(ready line: [UInt8]) -> WorkerError? {
         let ready = try? JSON.parse(bytes: line)
         if ready?["ready"]?.boolValue == true {
-            worker.executable = ready?["executable"]?.stringValue
-            return worker
+            executable = ready?["executable"]?.stringValue
+            return nil
         }
-        worker.stop()
         if let error = ready?["error"] {
             let type = error["type"]?.stringValue ?? "Error"
             let message = error["message"]?.stringValue ?? "unknown error"
-            throw WorkerError.startFailed("\(type): \(message)")
+            return .startFailed("\(type): \(message)")
         }
-        throw WorkerError.protocolViolation(String(decoding: line, as: UTF8.self))
+        return .protocolViolation(String(decoding: line, as: UTF8.self))
     }
 
-    var pid: Int32 { process.pid }
-
     /// Writes one request line and returns its id. Requests may be pipelined: the worker answers them in order.
-    func send(_ request: JSON) throws -> String {
+    func send(_ request: JSON) async throws -> String {
         counter += 1
         let id = "r\(counter)"
         var line = Array(request.setting("id", .string(id)).text.utf8)
         line.append(0x0A)
         do {
-            try process.write(line)
+            _ = try await input.write(line)
         } catch {
-            throw WorkerError.exited(process.exitStatus ?? .exited(-1), stderr: "")
+            throw WorkerError.exited(await exitStatus(), stderr: stderr.take())
         }
         return id
     }
@@ -109,7 +178,9 @@ final class AgentWorker: @unchecked Sendable {
     /// Waits for the response to request `id`, with what the worker wrote to stderr meanwhile.
     func receive(_ id: String) async throws -> (response: JSON, stderr: String) {
         while true {
-            guard let reply = await lines.next() else { throw await died() }
+            guard let reply = await nextLine() else {
+                throw WorkerError.exited(await exitStatus(), stderr: stderr.take())
+            }
             if reply.isEmpty { continue }
             guard let response = try? JSON.parse(bytes: reply), case .object = response else {
                 throw WorkerError.protocolViolation(String(decoding: reply, as: UTF8.self))
@@ -120,40 +191,59 @@ final class AgentWorker: @unchecked Sendable {
         }
     }
 
-    private func died() async -> WorkerError {
-        let status = process.wait(upTo: 5) ?? { process.signal(SIGKILL); return process.wait() }()
-        stderr.waitForEnd(seconds: 0.5)
-        return .exited(status, stderr: stderr.take())
-    }
-
-    private func nextLine(timeout: Double) async -> [UInt8]? {
-        await withTaskGroup(of: [UInt8]?.self) { group in
-            group.addTask { await self.lines.next() }
-            group.addTask {
-                try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-                return nil
+    /// The next line of standard output without its newline, or nil once the output has ended.
+    fileprivate func nextLine() async -> [UInt8]? {
+        while true {
+            if let newline = pending[pendingStart...].firstIndex(of: 0x0A) {
+                let line = Array(pending[pendingStart..<newline])
+                pendingStart = newline + 1
+                if pendingStart == pending.count {
+                    pending.removeAll(keepingCapacity: true)
+                    pendingStart = 0
+                }
+                return line
             }
-            let first = await group.next() ?? nil
-            if first == nil { process.signal(SIGKILL) } // unblocks the reader if the timer won
-            group.cancelAll()
-            return first
+            if pendingStart > 0 {
+                pending.removeFirst(pendingStart)
+                pendingStart = 0
+            }
+            guard let chunk = try? await output.next() else {
+                guard !pending.isEmpty else { return nil }
+                defer { pending.removeAll() }
+                return pending
+            }
+            chunk.withUnsafeBytes { pending.append(contentsOf: $0) }
         }
     }
 
-    /// Asks the worker to finish (end of input), then terminates it if it lingers.
-    func stop(grace: Double = 2) {
-        process.closeInput()
-        if process.wait(upTo: grace) == nil { process.terminate(grace: 1) }
+    /// Ends the worker: end of input asks it to finish; one that lingers past `grace` seconds is torn down.
+    fileprivate func finish(grace: Double) async {
+        try? await input.finish()
+        watchdog.arm(deadline: .now.advanced(by: .milliseconds(Int64(grace * 1000))))
+        while await nextLine() != nil {}
+        _ = watchdog.disarm()
+        // The worker has closed its output (it exits, or has exited, as a zombie not yet reaped, so its group
+        // id cannot have been reused): what it started and left behind in its group goes with it.
+        handle.kill()
     }
 
-    /// Asks the worker's process group to stop (SIGTERM), then kills it after `grace` seconds.
-    func terminate(grace: Double) {
-        process.terminate(grace: grace)
-    }
-
-    /// Kills the worker at once (a timed-out or abandoned run).
-    func kill() {
-        process.signal(SIGKILL)
-        process.wait()
+    /// Waits for the worker to exit (it has closed its output), without reaping it: swift-subprocess reaps it
+    /// when the scope ends and reports the status only then, while a run needs it now to say how its worker died.
+    /// A worker that lingers for 5 s is killed.
+    fileprivate func exitStatus() async -> ExitStatus {
+        let handle = self.handle
+        let exited = Locked(false)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
+            if !exited.value { handle.kill() }
+        }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var info = siginfo_t()
+                var rc: Int32
+                repeat { rc = waitid(P_PID, id_t(handle.pid), &info, WEXITED | WNOWAIT) } while rc != 0 && errno == EINTR
+                exited.withLock { $0 = true }
+                continuation.resume(returning: rc == 0 ? ExitStatus(info) : .exited(-1))
+            }
+        }
     }
 }
