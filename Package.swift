@@ -26,6 +26,8 @@ let package = Package(
         ),
         // Small shared vocabulary every layer may use: JSON, the console, user-facing errors, locks, hashing.
         .target(name: "Core"),
+        // The HTML report: renders plain model structs to one self-contained page, streamed to a file.
+        .target(name: "Report", dependencies: ["Core"]),
         .target(
             name: "Store",
             dependencies: ["CSQLite", "Core"],
@@ -39,6 +41,8 @@ let package = Package(
         ),
         // The presentation of every `fluxloop query` subcommand: reads through Store, never runs an experiment.
         .target(name: "Query", dependencies: ["Core", "Store"]),
+        // Scoring (FluxLoop's evaluation.yaml checks and LLM judges) and the statistics of comparisons.
+        .target(name: "Evaluation", dependencies: ["Core", "Yams"]),
         .executableTarget(
             name: "fluxloop",
             dependencies: [
@@ -49,7 +53,10 @@ let package = Package(
         // Benchmarks live in bench/; the store one doubles as a second writer process for the tests.
         .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
         .executableTarget(name: "fluxloop-query-bench", dependencies: ["Core", "Store"], path: "bench/QueryBench"),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Golden"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
+        .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

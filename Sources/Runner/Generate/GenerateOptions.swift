@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// What `fluxloop generate inputs` was asked to do.

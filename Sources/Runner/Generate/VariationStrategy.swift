@@ -40,4 +40,5 @@ public enum VariationStrategy: String, Sendable, CaseIterable {
     }
 }
 
+import Core
 import Foundation

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Writes a file whole or not at all: the text goes to a hidden sibling first, then is renamed into place.

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The configuration files `fluxloop init project` writes: a FluxLoop `configs/` project that both

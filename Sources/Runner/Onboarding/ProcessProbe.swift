@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Runs a short helper program for `doctor` and collects what it printed; stopped after `timeout` seconds.
