@@ -184,7 +184,7 @@ public final class ExperimentStore {
             SELECT trace_id, run_index, iteration, persona, input_index, input, output, success, error_type,
                 error_message, error_traceback, duration_ms, started_at, ended_at, attempts, termination_reason,
                 turn_count, conversation_state, supervisor_response, callback_messages, stdout, stderr, metadata,
-                conversation_json, observations_json, observation_tokens
+                conversation_json, observations_json, observation_tokens, user_id, tags, trace_metadata
             FROM traces WHERE experiment_id = ? ORDER BY run_index
             """).map([experimentID]) { r in
                 TraceRecord(
@@ -198,6 +198,8 @@ public final class ExperimentStore {
                     supervisorResponse: r.optionalText("supervisor_response"),
                     callbackMessages: r.optionalText("callback_messages"), stdout: r.optionalText("stdout"),
                     stderr: r.optionalText("stderr"), metadata: r.text("metadata"),
+                    userID: r.optionalText("user_id"), tags: TraceOverview.tags(r.optionalText("tags")),
+                    traceMetadata: r.optionalText("trace_metadata"),
                     turns: try StoredTrace.turns(r.text("conversation_json")),
                     observations: try StoredTrace.observations(r.text("observations_json"),
                                                                tokens: r.optionalText("observation_tokens")))
