@@ -27,6 +27,7 @@ public enum TraceQuery {
             ("duration_ms", Figures.ms(trace.durationMs)), ("started_at", .string(t.startedAt)), ("ended_at", .string(t.endedAt)),
             ("attempts", .int(t.attempts)), ("error", error), ("termination_reason", Figures.text(t.terminationReason)),
             ("turn_count", Figures.int(t.turnCount)),
+        ] + TracesQuery.traceFields(trace) + [
             ("conversation", .array(t.turns.map { turn in
                 .object([("turn_index", .int(turn.turnIndex)), ("role", .string(turn.role)),
                          ("content", .string(turn.content)), ("source", .string(turn.source))])
@@ -39,7 +40,8 @@ public enum TraceQuery {
             [.string("persona"), Figures.text(trace.persona)],
             [.string("result"), .string(trace.success ? "success" : "failed")],
             [.string("duration"), .string(ReportRenderer.display(Figures.ms(trace.durationMs), .milliseconds))],
-        ] + (trace.success ? [] : [[.string("error"), .string([trace.errorType, trace.errorMessage].compactMap { $0 }.joined(separator: ": "))]]))
+        ] + (trace.success ? [] : [[.string("error"), .string([trace.errorType, trace.errorMessage].compactMap { $0 }.joined(separator: ": "))]])
+            + fieldRows(trace))
         let conversation = ReportTable(
             title: "Conversation", columns: [ReportColumn("turn", .int), ReportColumn("role"), ReportColumn("source"), ReportColumn("content")],
             rows: t.turns.map { [.int($0.turnIndex), .string($0.role), .string($0.source), .string($0.content)] })
@@ -52,6 +54,19 @@ public enum TraceQuery {
             })
         return .object(object, tables: [head, conversation, observations])
     }
+}
+
+/// The head table's rows for what the agent set through the SDK's context; none when it set nothing.
+private func fieldRows(_ trace: TraceOverview) -> [[JSON]] {
+    var rows: [[JSON]] = []
+    if let user = trace.userID { rows.append([.string("user"), .string(user)]) }
+    if !trace.tags.isEmpty { rows.append([.string("tags"), .string(trace.tags.joined(separator: ", "))]) }
+    if let metadata = trace.traceMetadata.flatMap({ try? JSON.parse($0) })?.objectValue {
+        for (key, value) in metadata {
+            rows.append([.string("metadata." + key), .string(value.stringValue ?? value.text)])
+        }
+    }
+    return rows
 }
 
 /// Observations arranged under their parents, each level in start order.

@@ -30,6 +30,12 @@ public enum TracesQuery {
             ("iteration", .int(t.iteration)), ("persona", Figures.text(t.persona)), ("input", .string(t.input)),
             ("output", Figures.text(t.output)), ("success", .bool(t.success)), ("duration_ms", Figures.ms(t.durationMs)),
             ("error_type", Figures.text(t.errorType)), ("error_message", Figures.text(t.errorMessage)),
-        ])
+        ] + traceFields(t))
+    }
+
+    /// `user_id`, `tags` and `metadata`: what the agent set through the SDK's context (null, [] and {} when nothing).
+    static func traceFields(_ t: TraceOverview) -> [(key: String, value: JSON)] {
+        let metadata = t.traceMetadata.flatMap { try? JSON.parse($0) } ?? .object([])
+        return [("user_id", Figures.text(t.userID)), ("tags", .array(t.tags.map(JSON.string))), ("metadata", metadata)]
     }
 }

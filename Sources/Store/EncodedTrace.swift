@@ -13,6 +13,8 @@ public struct EncodedTrace: Sendable {
     var observationCount: Int
     /// `observation_tokens`: `[prompt, completion, total]` per observation, or nil when none reported any.
     var tokens: String?
+    /// `tags`: the JSON list, or nil when the agent added none.
+    var tags: String?
 
     /// Fails when a JSON column does not hold JSON.
     public init(_ trace: TraceRecord) throws {
@@ -24,6 +26,9 @@ public struct EncodedTrace: Sendable {
         record.supervisorResponse = try trace.supervisorResponse.map(normalize)
         record.callbackMessages = try trace.callbackMessages.map(normalize)
         record.metadata = try normalize(trace.metadata)
+        // Absent rather than empty, so that traces.jsonl lines of runs that set nothing keep their old text.
+        record.traceMetadata = try trace.traceMetadata.map(normalize).flatMap { $0 == "{}" ? nil : $0 }
+        tags = trace.tags.isEmpty ? nil : JSON.array(trace.tags.map(JSON.string)).text
         observationCount = trace.observations.count
 
         var c = JSONBytes(capacity: 64 + 192 * trace.turns.count)

@@ -77,12 +77,13 @@ public final class ExperimentStore {
     private lazy var insertMany = Result { try database.prepare(Self.insertSQL(rows: Self.rowsPerInsert)) }
 
     private static func insertSQL(rows: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: 28).joined(separator: ", ") + ")"
+        let row = "(" + Array(repeating: "?", count: 31).joined(separator: ", ") + ")"
         return """
             INSERT INTO traces (trace_id, experiment_id, run_index, iteration, persona, input_index, input, output,
                 success, error_type, error_message, error_traceback, duration_ms, started_at, ended_at, attempts,
                 termination_reason, turn_count, conversation_state, supervisor_response, callback_messages,
-                stdout, stderr, metadata, conversation_json, observations_json, observation_count, observation_tokens)
+                stdout, stderr, metadata, conversation_json, observations_json, observation_count, observation_tokens,
+                user_id, tags, trace_metadata)
             VALUES
             """ + Array(repeating: row, count: rows).joined(separator: ", ")
     }
@@ -113,6 +114,7 @@ public final class ExperimentStore {
         b.add(e.record.supervisorResponse); b.add(e.record.callbackMessages); b.add(e.record.stdout)
         b.add(e.record.stderr); b.add(e.record.metadata)
         b.add(e.conversation); b.add(e.observations); b.add(e.observationCount); b.add(e.tokens)
+        b.add(e.record.userID); b.add(e.tags); b.add(e.record.traceMetadata)
     }
 
     /// Sets the final status (and completion time) of an experiment.
@@ -182,7 +184,7 @@ public final class ExperimentStore {
             SELECT trace_id, run_index, iteration, persona, input_index, input, output, success, error_type,
                 error_message, error_traceback, duration_ms, started_at, ended_at, attempts, termination_reason,
                 turn_count, conversation_state, supervisor_response, callback_messages, stdout, stderr, metadata,
-                conversation_json, observations_json, observation_tokens
+                conversation_json, observations_json, observation_tokens, user_id, tags, trace_metadata
             FROM traces WHERE experiment_id = ? ORDER BY run_index
             """).map([experimentID]) { r in
                 TraceRecord(
@@ -196,6 +198,8 @@ public final class ExperimentStore {
                     supervisorResponse: r.optionalText("supervisor_response"),
                     callbackMessages: r.optionalText("callback_messages"), stdout: r.optionalText("stdout"),
                     stderr: r.optionalText("stderr"), metadata: r.text("metadata"),
+                    userID: r.optionalText("user_id"), tags: TraceOverview.tags(r.optionalText("tags")),
+                    traceMetadata: r.optionalText("trace_metadata"),
                     turns: try StoredTrace.turns(r.text("conversation_json")),
                     observations: try StoredTrace.observations(r.text("observations_json"),
                                                                tokens: r.optionalText("observation_tokens")))

@@ -111,6 +111,12 @@ public struct TraceRecord: Sendable, Equatable {
     public var stderr: String?
     /// JSON object text.
     public var metadata: String
+    /// What the agent set through the SDK's context: the user (nil when none was set).
+    public var userID: String?
+    /// Its tags, each once, in the order first added.
+    public var tags: [String]
+    /// Its metadata keys as JSON object text; nil when none were set.
+    public var traceMetadata: String?
     public var turns: [TurnRecord]
     public var observations: [ObservationRecord]
 
@@ -120,6 +126,7 @@ public struct TraceRecord: Sendable, Equatable {
                 attempts: Int = 1, terminationReason: String? = nil, turnCount: Int? = nil,
                 conversationState: String? = nil, supervisorResponse: String? = nil, callbackMessages: String? = nil,
                 stdout: String? = nil, stderr: String? = nil, metadata: String = "{}",
+                userID: String? = nil, tags: [String] = [], traceMetadata: String? = nil,
                 turns: [TurnRecord] = [], observations: [ObservationRecord] = []) {
         self.traceID = traceID; self.runIndex = runIndex; self.iteration = iteration; self.persona = persona
         self.inputIndex = inputIndex; self.input = input; self.output = output; self.success = success
@@ -128,6 +135,7 @@ public struct TraceRecord: Sendable, Equatable {
         self.terminationReason = terminationReason; self.turnCount = turnCount; self.conversationState = conversationState
         self.supervisorResponse = supervisorResponse; self.callbackMessages = callbackMessages
         self.stdout = stdout; self.stderr = stderr; self.metadata = metadata
+        self.userID = userID; self.tags = tags; self.traceMetadata = traceMetadata
         self.turns = turns; self.observations = observations
     }
 }

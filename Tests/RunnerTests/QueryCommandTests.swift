@@ -180,7 +180,7 @@ import Testing
         #expect(all.count == 27)
         #expect(all.map { $0["run_index"]?.intValue ?? -1 } == Array(0..<27))
         #expect(all.first?.keys == ["trace_id", "experiment_id", "run_index", "iteration", "persona", "input", "output",
-                                    "success", "duration_ms", "error_type", "error_message"])
+                                    "success", "duration_ms", "error_type", "error_message", "user_id", "tags", "metadata"])
         let failed = try #require(try f.json(["traces", "candidate", "--failed"]).arrayValue)
         #expect(failed.map(Self.key) == ["will regress/-"])
         #expect(failed.first?["iteration"]?.intValue == 1)

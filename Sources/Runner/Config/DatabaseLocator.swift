@@ -23,12 +23,23 @@ public enum DatabaseLocator {
         public var userMessage: String { "cannot find the database through the project's configuration: \(reason)" }
     }
 
+    /// `--db`, else `FLUXLOOP_DB`, as given (a path or a server URL), with which of the two named it.
+    public static func requested(_ db: String?,
+                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> (value: String, how: String)? {
+        if let db, !db.isEmpty { return (db, "from --db") }
+        if let db = environment["FLUXLOOP_DB"], !db.isEmpty { return (db, "from FLUXLOOP_DB") }
+        return nil
+    }
+
     /// `--db`, else `FLUXLOOP_DB`: a database named outright, made absolute against `currentDirectory`.
     public static func named(_ db: String?, currentDirectory: URL,
                              environment: [String: String] = ProcessInfo.processInfo.environment) -> (path: String, how: String)? {
-        if let db, !db.isEmpty { return (absolute(db, currentDirectory), "from --db") }
-        if let db = environment["FLUXLOOP_DB"], !db.isEmpty { return (absolute(db, currentDirectory), "from FLUXLOOP_DB") }
-        return nil
+        requested(db, environment: environment).map { (absolute($0.value, currentDirectory), $0.how) }
+    }
+
+    /// `./experiments/fluxloop.db`: where the database is when nothing names it and there is no project.
+    public static func fallback(currentDirectory: URL) -> String {
+        absolute("experiments/fluxloop.db", currentDirectory)
     }
 
     /// `<output_directory>/fluxloop.db` of a loaded project.
@@ -54,7 +65,7 @@ public enum DatabaseLocator {
         } catch {
             // Asked for a project explicitly: its problem is the answer. Otherwise there may simply be no project here.
             if location.project != nil || location.config != nil { throw ProjectUnreadable(reason: "\(error)") }
-            let fallback = absolute("experiments/fluxloop.db", currentDirectory)
+            let fallback = fallback(currentDirectory: currentDirectory)
             if case ConfigError.configNotFound = error {
                 return (fallback, "the default ./experiments/fluxloop.db; no project configuration here")
             }

@@ -72,7 +72,7 @@ enum TraceBuilder {
         let callbackErrors = callbacks?["error"]?.arrayValue ?? []
         let callbackDetail = callbackErrors.isEmpty || error != nil ? nil
             : callbackErrors.map { $0.stringValue ?? $0.text }.joined(separator: "\n")
-        return TraceRecord(
+        var record = TraceRecord(
             traceID: traceID, runIndex: run.runIndex, iteration: run.iteration, persona: run.persona?.name,
             inputIndex: run.inputIndex, input: run.input, output: output, success: error == nil,
             errorType: error?.type ?? (callbackDetail == nil ? nil : "CallbackError"),
@@ -84,6 +84,8 @@ enum TraceBuilder {
             metadata: JSON.object([("variation", run.variation)] + (attemptErrors.isEmpty ? [] : [("attempt_errors", .array(attemptErrors))])
                 + outputValue(error == nil ? response : nil)).text,
             turns: turns, observations: observations)
+        TraceFields(response: response).apply(to: &record)
+        return record
     }
 
     /// The structured value an agent returned when its output text was made from it (`output_value` in the

@@ -37,6 +37,8 @@ extension WorkerLoop {
         var supervisorResponse: JSON?
         var replies = 0
         var lastReply = ""
+        var lastValue: [(key: String, value: JSON)] = []
+        var fields = TraceFields()
 
         func state(_ status: String) -> JSON {
             .object([
@@ -63,6 +65,7 @@ extension WorkerLoop {
             stderr += (outcome.response?["stderr"]?.stringValue ?? "") + outcome.stderr
             let fresh = (outcome.response?["observations"]?.arrayValue ?? []).compactMap { TraceBuilder.observation($0, traceID: traceID) }
             observations += fresh
+            fields.merge(outcome.response)
             if let lost = outcome.failure {
                 failure = lost
                 workerLost = outcome.workerLost
@@ -73,6 +76,7 @@ extension WorkerLoop {
                 break conversation
             }
             lastReply = TraceBuilder.outputText(outcome.response?["output"])
+            lastValue = TraceBuilder.outputValue(outcome.response)
             replies += 1
             turns.append(TurnRecord(turnIndex: turnIndex, role: "assistant", content: lastReply, source: "agent",
                                     metadata: TraceBuilder.actionsMetadata(fresh).text))
@@ -112,7 +116,7 @@ extension WorkerLoop {
         let elapsed = ContinuousClock.now - clock
         let wallMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         let status = failure != nil ? "terminated" : (termination == "max_turns_reached" ? "terminated" : "completed")
-        let trace = TraceRecord(
+        var trace = TraceRecord(
             traceID: traceID, runIndex: run.runIndex, iteration: run.iteration, persona: persona?.name,
             inputIndex: run.inputIndex, input: run.input, output: failure == nil ? lastReply : nil, success: failure == nil,
             errorType: failure?.type, errorMessage: failure?.message, errorTraceback: failure?.traceback,
@@ -120,8 +124,10 @@ extension WorkerLoop {
             terminationReason: failure == nil ? termination : "error", turnCount: replies,
             conversationState: state(status).text, supervisorResponse: supervisorResponse?.text,
             stdout: stdout.isEmpty ? nil : stdout, stderr: stderr.isEmpty ? nil : stderr,
-            metadata: JSON.object([("variation", run.variation), ("multi_turn", .bool(true))]).text,
+            // output_value: the value the last reply (the trace's output) was made from, as for single-turn runs.
+            metadata: JSON.object([("variation", run.variation), ("multi_turn", .bool(true))] + (failure == nil ? lastValue : [])).text,
             turns: turns, observations: observations)
+        fields.apply(to: &trace)
         return (trace, workerLost)
     }
 }

@@ -6,20 +6,14 @@ import Store
 enum DatabaseCheck {
     static func check(_ options: DoctorOptions, project: LoadedProject?, environment: [String: String]) -> DoctorCheck {
         let cwd = options.currentDirectory
-        let raw: String
-        if let db = options.db, !db.isEmpty {
-            raw = db
-        } else if let db = environment["FLUXLOOP_DB"], !db.isEmpty {
-            raw = db
-        } else {
-            raw = (project?.config.outputDirectory ?? cwd.appending(path: "experiments")).appending(path: "fluxloop.db").path
+        // The rules are DatabaseLocator's; only a server URL, which it does not place, is checked here.
+        if let requested = DatabaseLocator.requested(options.db, environment: environment), isServerURL(requested.value) {
+            return postgres(requested.value, environment: environment)
         }
-        let lowered = raw.lowercased()
-        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
-            return postgres(raw, environment: environment)
-        }
-        let url = URL(fileURLWithPath: raw, relativeTo: cwd).standardizedFileURL
-        let path = url.path(percentEncoded: false)
+        let path = DatabaseLocator.named(options.db, currentDirectory: cwd, environment: environment)?.path
+            ?? project.map { DatabaseLocator.inProject($0.config) }
+            ?? DatabaseLocator.fallback(currentDirectory: cwd)
+        let url = URL(fileURLWithPath: path)
         if FileManager.default.fileExists(atPath: path) {
             do {
                 _ = try ExperimentStore(path: path, mode: .readOnly)
@@ -39,6 +33,11 @@ enum DatabaseCheck {
         }
         return .problem("database", "\(path) cannot be created: \(folder.path(percentEncoded: false)) is not writable",
                         fix: "point --db or FLUXLOOP_DB at a writable place")
+    }
+
+    static func isServerURL(_ value: String) -> Bool {
+        let lowered = value.lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
     }
 
     /// A PostgreSQL URL: shown without its password; reachable when `pg_isready` says so.

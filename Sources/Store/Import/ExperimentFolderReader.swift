@@ -71,6 +71,10 @@ public enum ExperimentFolderReader {
                 guard let index = position[id] else { throw fields.fail("trace_id \(id) is not in trace_summary.jsonl") }
                 traces[index].callbackMessages = fields.json("callback_messages")
                 traces[index].supervisorResponse = fields.json("supervisor_response")
+                // What the agent set through the SDK's context (lines this tool wrote).
+                traces[index].userID = try fields.optionalString("user_id")
+                traces[index].tags = value["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                traces[index].traceMetadata = value["metadata"].flatMap { $0.objectValue == nil ? nil : $0.text }
             }
         }
 

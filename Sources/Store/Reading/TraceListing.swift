@@ -1,3 +1,5 @@
+import Core
+
 /// One run as `query traces` lists it.
 public struct TraceOverview: Sendable, Equatable {
     public var traceID: String
@@ -11,6 +13,16 @@ public struct TraceOverview: Sendable, Equatable {
     public var durationMs: Double
     public var errorType: String?
     public var errorMessage: String?
+    /// What the agent set through the SDK's context: the user, the tags, the metadata as JSON object text.
+    public var userID: String? = nil
+    public var tags: [String] = []
+    public var traceMetadata: String? = nil
+
+    /// The `tags` column's JSON list (NULL when the agent added none).
+    static func tags(_ column: String?) -> [String] {
+        guard let column, let list = try? JSON.parse(column).arrayValue else { return [] }
+        return list.compactMap(\.stringValue)
+    }
 }
 
 /// Which runs of an experiment `query traces` lists.
@@ -32,7 +44,7 @@ extension ExperimentStore {
     public func traceOverviews(experimentID: String, _ filter: TraceFilter = TraceFilter()) throws -> [TraceOverview] {
         var sql = """
             SELECT trace_id, experiment_id, run_index, iteration, persona, input, output, success, duration_ms,
-                error_type, error_message
+                error_type, error_message, user_id, tags, trace_metadata
             FROM traces WHERE experiment_id = ?
             """
         var values: [DatabaseBindable?] = [experimentID]
@@ -51,7 +63,8 @@ extension ExperimentStore {
             TraceOverview(
                 traceID: row.text(0), experimentID: row.text(1), runIndex: row.int(2), iteration: row.int(3),
                 persona: row.optionalText(4), input: row.text(5), output: row.optionalText(6), success: row.bool(7),
-                durationMs: row.double(8), errorType: row.optionalText(9), errorMessage: row.optionalText(10))
+                durationMs: row.double(8), errorType: row.optionalText(9), errorMessage: row.optionalText(10),
+                userID: row.optionalText(11), tags: TraceOverview.tags(row.optionalText(12)), traceMetadata: row.optionalText(13))
         }
     }
 

@@ -26,7 +26,7 @@ extension ExperimentStore {
         let head = try database.prepare("""
             SELECT t.trace_id, t.experiment_id, t.run_index, t.iteration, t.persona, t.input, t.output, t.success,
                 t.duration_ms, t.error_type, t.error_message, e.name, t.error_traceback, t.attempts, t.started_at,
-                t.ended_at, t.termination_reason, t.turn_count, t.id
+                t.ended_at, t.termination_reason, t.turn_count, t.id, t.user_id, t.tags, t.trace_metadata
             FROM traces AS t JOIN experiments AS e ON e.id = t.experiment_id
             WHERE t.trace_id = ?
             """).first([traceID]) { row in
@@ -34,7 +34,9 @@ extension ExperimentStore {
                     trace: TraceOverview(
                         traceID: row.text(0), experimentID: row.text(1), runIndex: row.int(2), iteration: row.int(3),
                         persona: row.optionalText(4), input: row.text(5), output: row.optionalText(6), success: row.bool(7),
-                        durationMs: row.double(8), errorType: row.optionalText(9), errorMessage: row.optionalText(10)),
+                        durationMs: row.double(8), errorType: row.optionalText(9), errorMessage: row.optionalText(10),
+                        userID: row.optionalText(19), tags: TraceOverview.tags(row.optionalText(20)),
+                        traceMetadata: row.optionalText(21)),
                     experimentName: row.text(11), errorTraceback: row.optionalText(12), attempts: row.int(13),
                     startedAt: row.text(14), endedAt: row.text(15), terminationReason: row.optionalText(16),
                     turnCount: row.optionalInt(17), turns: [], observations: []))

@@ -10,7 +10,8 @@ import re
 
 from .schemas.config import PersonaConfig
 
-_NAMED = re.compile(r"(?:^|[\s\[\.,|])PersonaConfig(?:$|[\s\],|])")
+# Quotes too: under `from __future__ import annotations`, `p: "PersonaConfig"` reads '"PersonaConfig"'.
+_NAMED = re.compile(r"(?:^|[\s\[\.,|'\"])PersonaConfig(?:$|[\s\],|'\"])")
 
 
 def wants_persona_config(annotation):

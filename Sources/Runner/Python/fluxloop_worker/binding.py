@@ -81,6 +81,23 @@ def _persona(req):
     return persona
 
 
+def _persona_config(req):
+    """The request's persona as a fluxloop.PersonaConfig, for a parameter annotated so."""
+    from fluxloop._binding import persona_config  # the bundled SDK: importable once paths are set up
+    raw = req.get("persona")
+    return persona_config(raw) if isinstance(raw, dict) else raw
+
+
+def _wants_persona_config(param):
+    if param.annotation is _P.empty:
+        return False
+    try:
+        from fluxloop._binding import wants_persona_config
+    except ImportError:
+        return False
+    return wants_persona_config(param.annotation)
+
+
 def _persona_description(req):
     raw = req.get("persona")
     return raw.get("description") if isinstance(raw, dict) else None
@@ -176,6 +193,8 @@ class CallPlan:
             p = by_name.get(name)
             if p is None or p is chosen or p.kind not in (_P.POSITIONAL_OR_KEYWORD, _P.KEYWORD_ONLY):
                 continue
+            if name == "persona" and _wants_persona_config(p):
+                getter = _persona_config
             if conversation_only and p.default is not _P.empty:
                 self.conversation.append((name, getter))
             else:

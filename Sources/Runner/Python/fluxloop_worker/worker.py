@@ -93,6 +93,7 @@ class Worker:
                              "traceback": format_exception(error)}
         if log is not None:
             resp["callback_messages"] = log.json()
+        add_trace_fields(resp, run, ctx)
         if run.records:
             resp["observations"] = run.records
         captured.add_to(resp)
@@ -143,6 +144,23 @@ class Worker:
                 loop.close()
             except Exception:
                 pass
+
+
+def add_trace_fields(resp, run, ctx):
+    """Put what the agent set through get_current_context() (user, tags, metadata) on the response.
+
+    Each key is sent only when set, so runs of agents that never call the context answer as before.
+    """
+    try:
+        fields = ctx.take_trace_fields(run)
+    except Exception:  # a value the SDK could not make JSON-ready must not cost the run its answer
+        return
+    if fields.get("user_id") is not None:
+        resp["user_id"] = fields["user_id"]
+    if fields.get("tags"):
+        resp["tags"] = fields["tags"]
+    if fields.get("metadata"):
+        resp["metadata"] = fields["metadata"]
 
 
 async def _await(awaitable):
