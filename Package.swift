@@ -17,6 +17,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
         // Turns files that must travel inside the binary (SQL migrations, the Python worker) into Swift source.
         .executableTarget(name: "embed-files"),
         .plugin(
@@ -29,6 +34,12 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: ["CSQLite", "Core"],
+            plugins: ["EmbedFiles"]
+        ),
+        // The PostgreSQL connection layer and its migrations (migrations/postgresql/), through libpq.
+        .target(
+            name: "PostgresStore",
+            dependencies: ["CLibPQ", "Core"],
             plugins: ["EmbedFiles"]
         ),
         .target(
@@ -48,6 +59,7 @@ let package = Package(
         .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
         .executableTarget(name: "fluxloop-query-bench", dependencies: ["Store"], path: "bench/QueryBench"),
         .testTarget(name: "StoreTests", dependencies: ["Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Store"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
