@@ -11,9 +11,9 @@ public enum PostgresURL {
     /// The URL without its password, for any message: `postgresql://ann@db:5432/runs?sslmode=require`.
     /// Removes the password of the user-info part and any `password=` parameter; other text is kept as given.
     public static func redacted(_ url: String) -> String {
-        guard let scheme = schemes.first(where: { url.lowercased().hasPrefix($0) }) else {
-            return redactedKeywords(url)
-        }
+        // Any URL, not only PostgreSQL's: a mistyped scheme must not put its password in the error either.
+        guard let separator = url.range(of: "://") else { return redactedKeywords(url) }
+        let scheme = url[..<separator.upperBound]
         var rest = Substring(url.dropFirst(scheme.count))
         var query: Substring = ""
         if let mark = rest.firstIndex(of: "?") {

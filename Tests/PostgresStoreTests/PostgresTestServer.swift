@@ -96,41 +96,44 @@ final class PostgresTestServer: @unchecked Sendable {
 
     /// Stops the server when this test process ends without running its exit handlers (a crash, a SIGKILL).
     private func startWatchdog(data: String) {
-        let stop = [binaries.appending(path: "pg_ctl").path, "-D", data, "-m", "immediate", "stop"]
-        let stopCommand = (runAs.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + stop
+        let stop = (runAs.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? [])
+            + [binaries.appending(path: "pg_ctl").path, "-D", data, "-m", "immediate", "stop"]
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 2; done; "
-            + "[ -d '\(data)' ] && \(stopCommand.map { "'\($0)'" }.joined(separator: " ")) >/dev/null 2>&1; "
-            + "rm -rf '\(folder.path)'"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try? process.run()
+            + "[ -d \(quoted(data)) ] && \(stop.map(quoted).joined(separator: " ")) >/dev/null 2>&1; "
+            + "rm -rf \(quoted(folder.path))"
+        PostgresTestServer.shell("(\(script)) </dev/null >/dev/null 2>&1 &", wait: true)
     }
 
     private func run(_ executable: String, _ arguments: [String], as user: String?) throws {
-        let process = Process()
-        if let user {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", user, "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        }
-        // The server's tools complain when they cannot read the current folder, which `nobody` may not.
-        process.currentDirectoryURL = folder
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let command = (user.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + [executable] + arguments
+        let outputFile = folder.appending(path: "command-output-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        // The server's tools complain when they cannot read the current folder, which `nobody` may not. Output goes
+        // to a file: the server that pg_ctl starts could inherit a pipe and keep it open.
+        let status = PostgresTestServer.shell(
+            "cd \(quoted(folder.path)) && exec \(command.map(quoted).joined(separator: " ")) >\(quoted(outputFile.path)) 2>&1")
+        guard status == 0 else {
+            let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
             let log = (try? String(contentsOf: folder.appending(path: "server.log"), encoding: .utf8)) ?? ""
             throw Unavailable(description: "\(URL(fileURLWithPath: executable).lastPathComponent) failed "
-                + "(\(process.terminationStatus)): \(text)\(log.isEmpty ? "" : "\nserver log:\n" + log)")
+                + "(\(status)): \(text)\(log.isEmpty ? "" : "\nserver log:\n" + log)")
         }
+    }
+
+    /// Runs `/bin/sh -c script` and returns its exit status; with `wait` false, returns at once.
+    /// posix_spawn and waitpid rather than Foundation's Process, whose wait can miss the exit of a child
+    /// that leaves a daemon behind.
+    @discardableResult
+    static func shell(_ script: String, wait: Bool = true) -> Int32 {
+        var pid: pid_t = 0
+        let arguments: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", script].map { (word: String) in strdup(word) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environ) == 0 else { return -1 }
+        guard wait else { return 0 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
     /// The newest installed server's bin folder, or FLUXLOOP_PG_BIN.
@@ -164,6 +167,9 @@ final class PostgresTestServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+/// A shell word: the text in single quotes.
+private func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
 extension XCTestCase {
     /// The private server, or a skip with the reason; with CI=true a missing server fails the test instead.
