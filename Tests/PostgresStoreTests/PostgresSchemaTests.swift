@@ -28,10 +28,10 @@ final class PostgresSchemaTests: XCTestCase {
     }
 
     func testTheMigrationsAreEmbeddedPerDialect() {
-        XCTAssertEqual(PostgresMigrator.all.map(\.version), [1])
+        XCTAssertEqual(PostgresMigrator.all.map(\.version), Array(1...PostgresMigrator.all.count))
         XCTAssertEqual(PostgresMigrator.all.first?.name, "initial_schema")
         // The SQLite set is the top level of migrations/ only.
-        XCTAssertEqual(Migrator.all.map(\.version), [1, 2, 3])
+        XCTAssertEqual(Migrator.all.map(\.version), Array(1...Migrator.all.count))
         XCTAssertFalse(Migrator.all.contains { $0.sql.contains("fluxloop_json_quote") })
     }
 
@@ -40,12 +40,12 @@ final class PostgresSchemaTests: XCTestCase {
         let url = try server.makeDatabase()
         let db = try PGConnection(url: url)
         XCTAssertEqual(try PostgresMigrator.currentVersion(of: db), 0)
-        XCTAssertEqual(try PostgresMigrator.migrate(db), [1])
+        XCTAssertEqual(try PostgresMigrator.migrate(db), PostgresMigrator.all.map(\.version))
         XCTAssertEqual(try PostgresMigrator.migrate(db), [])
         // A second process, too, finds nothing to do.
         XCTAssertEqual(try PostgresMigrator.migrate(try PGConnection(url: url)), [])
         let rows = try db.query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
-        XCTAssertEqual(try rows.map { try $0.int("version") }, [1])
+        XCTAssertEqual(try rows.map { try $0.int("version") }, PostgresMigrator.all.map(\.version))
         XCTAssertEqual(try rows[0].string("name"), "initial_schema")
         XCTAssertNotNil(try rows[0].string("applied_at")?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z/))
         XCTAssertEqual(try PostgresMigrator.currentVersion(of: db), PostgresMigrator.latestVersion)
@@ -64,7 +64,7 @@ final class PostgresSchemaTests: XCTestCase {
             }
         }
         XCTAssertEqual(failures.value, [String]())
-        XCTAssertEqual(applied.value.flatMap { $0 }, [1])
+        XCTAssertEqual(applied.value.flatMap { $0 }.sorted(), PostgresMigrator.all.map(\.version))
     }
 
     func testANewerDatabaseIsRefusedUnchanged() throws {
@@ -79,7 +79,7 @@ final class PostgresSchemaTests: XCTestCase {
             XCTAssertFalse(url.contains(try! self.requirePostgres().password))
             XCTAssertEqual((error as! PostgresMigrationError).exitStatus, .usage)
         }
-        XCTAssertEqual(try db.scalar("SELECT count(*) FROM schema_migrations"), "2")
+        XCTAssertEqual(try db.scalar("SELECT count(*) FROM schema_migrations"), "\(PostgresMigrator.all.count + 1)")
     }
 
     func testEveryTableAndViewHasSQLitesColumns() throws {

@@ -56,6 +56,16 @@ final class PostgresTestServer: @unchecked Sendable {
         guard let made = mkdtemp(&template) else { throw Unavailable(description: "cannot create a temporary folder") }
         folder = URL(fileURLWithPath: String(cString: made))
         port = try PostgresTestServer.freePort()
+        do {
+            try setUp()
+        } catch {
+            // Nothing is left behind by a server that could not be set up.
+            stop()
+            throw error
+        }
+    }
+
+    private func setUp() throws {
         let passwordFile = folder.appending(path: "superuser-password")
         try superPassword.write(to: passwordFile, atomically: false, encoding: .utf8)
         if let runAs {
@@ -89,6 +99,10 @@ final class PostgresTestServer: @unchecked Sendable {
     }
 
     func stop() {
+        guard FileManager.default.fileExists(atPath: folder.appending(path: "data/postmaster.pid").path) else {
+            try? FileManager.default.removeItem(at: folder)
+            return
+        }
         try? run(binaries.appending(path: "pg_ctl").path,
                  ["-D", folder.appending(path: "data").path, "-m", "fast", "-w", "stop"], as: runAs)
         try? FileManager.default.removeItem(at: folder)
