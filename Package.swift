@@ -18,6 +18,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
         // Turns files that must travel inside the binary (SQL migrations, the Python worker) into Swift source.
         .executableTarget(name: "embed-files"),
         .plugin(
@@ -32,6 +37,12 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: ["CSQLite", "Core"],
+            plugins: ["EmbedFiles"]
+        ),
+        // The PostgreSQL connection layer and its migrations (migrations/postgresql/), through libpq.
+        .target(
+            name: "PostgresStore",
+            dependencies: ["CLibPQ", "Core"],
             plugins: ["EmbedFiles"]
         ),
         .target(
@@ -58,6 +69,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
         .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store"]),
         .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,23 +2,30 @@ import Foundation
 import PackagePlugin
 
 /// Embeds the files a target needs at run time, so a copied `fluxloop` binary is self-contained:
-/// `Store` gets `migrations/*.sql`, `Runner` gets its `Python/` helper package.
+/// `Store` gets `migrations/*.sql`, `PostgresStore` gets `migrations/postgresql/*.sql`, `Runner` gets its
+/// `Python/` helper package.
 @main
 struct EmbedFiles: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root: URL
         let enumName: String
+        // The SQLite migrations are the top level of migrations/ only: the other dialects live in subfolders.
+        var recursive = true
         switch target.name {
         case "Store":
             root = context.package.directoryURL.appending(path: "migrations")
             enumName = "EmbeddedMigrations"
+            recursive = false
+        case "PostgresStore":
+            root = context.package.directoryURL.appending(path: "migrations/postgresql")
+            enumName = "EmbeddedPostgresMigrations"
         case "Runner":
             root = target.directoryURL.appending(path: "Python")
             enumName = "EmbeddedPython"
         default:
             return []
         }
-        let files = try listFiles(under: root)
+        let files = try listFiles(under: root, recursive: recursive)
         let output = context.pluginWorkDirectoryURL.appending(path: "\(enumName).swift")
         var arguments = [output.path(percentEncoded: false), enumName]
         for file in files {
@@ -37,9 +44,11 @@ struct EmbedFiles: BuildToolPlugin {
         ]
     }
 
-    private func listFiles(under root: URL) throws -> [URL] {
+    private func listFiles(under root: URL, recursive: Bool) throws -> [URL] {
         let keep: Set<String> = ["sql", "py"]
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        guard let walker = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: nil, options: recursive ? [] : [.skipsSubdirectoryDescendants]
+        ) else { return [] }
         return walker.compactMap { $0 as? URL }
             .filter { keep.contains($0.pathExtension) && !$0.path.contains("__pycache__") }
             .sorted { $0.path < $1.path }
