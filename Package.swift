@@ -40,7 +40,7 @@ let package = Package(
             plugins: ["EmbedFiles"]
         ),
         // The presentation of every `fluxloop query` subcommand: reads through Store, never runs an experiment.
-        .target(name: "Query", dependencies: ["Core", "Store"]),
+        .target(name: "Query", dependencies: ["Core", "Report", "Store"]),
         .executableTarget(
             name: "fluxloop",
             dependencies: [
