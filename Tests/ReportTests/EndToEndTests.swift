@@ -11,11 +11,13 @@ import Testing
         let project = try ToolProject(); defer { project.cleanup() }
         try project.write("xss_agent.py", """
             def run(input_text):
+                if input_text.startswith("fail"):
+                    raise ValueError(\(pythonString("<b onmouseover=alert(1)>no</b> " + Self.attribute)))
                 if "script" in input_text:
                     return \(pythonString(Self.script))
                 if "attribute" in input_text:
                     return \(pythonString(Self.attribute))
-                raise ValueError(\(pythonString("<b onmouseover=alert(1)>no</b> " + Self.attribute)))
+                return "ok"
 
             """)
         try project.configure("""
@@ -40,12 +42,12 @@ import Testing
                                     sections: ["overview", "charts", "inputs", "failures", "runs"],
                                     payloads: [Self.script, Self.attribute, "<b onmouseover=alert(1)>no</b>"])
         #expect(try page.evaluate("document.querySelectorAll('details.run[id^=run-]').length") as? Int == 6)
-        #expect(try page.evaluate("document.querySelectorAll('[onerror],[onmouseover],b').length") as? Int == 0)
+        #expect(try page.evaluate("document.querySelectorAll('[onerror],[onmouseover]').length") as? Int == 0)
         try browser.notBlank(page, name: "report-e2e-experiment.png")
         let pair = try browser.load(chromium, project.folder.appending(path: "compare.html"), title: "Comparison xss → xss",
                                     sections: ["overview", "verdict", "changes", "pairs", "config"],
                                     payloads: [Self.script, Self.attribute])
-        #expect(try pair.evaluate("document.querySelectorAll('#pairs details').length") as? Int == 6)
+        #expect(try pair.evaluate("document.querySelectorAll('#pairs details.run').length") as? Int == 6)
     }
 
     @Test func multiTurnComparisonAlignsTheConversations() throws {
