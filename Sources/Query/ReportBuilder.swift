@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Report
 import Store
 
@@ -26,9 +27,15 @@ public enum ReportBuilder {
     /// The comparison of `head` against `base`: cards, per-input changes, matched runs side by side, configuration diff.
     public static func comparison(base: ExperimentRecord, head: ExperimentRecord, store: ExperimentStore,
                                   detailLimit: Int = defaultDetailLimit) throws -> ComparisonModel {
-        // The cards and the change table need no run details: those come as pairs below.
-        let baseSummary = try experiment(base, store: store, detailLimit: 0)
-        let headSummary = try experiment(head, store: store, detailLimit: 0)
+        // The cards and the change table need no run details (those come as pairs below). The two passes are
+        // independent reads, so each runs on its own read-only connection, side by side.
+        let path = store.database.path
+        let summaries = Locked<[Int: Result<ExperimentSummary, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let result = Result { try experiment(index == 0 ? base : head, store: ExperimentStore(path: path, mode: .readOnly), detailLimit: 0) }
+            summaries.withLock { $0[index] = result }
+        }
+        let baseSummary = try summaries.value[0]!.get(), headSummary = try summaries.value[1]!.get()
         var model = ComparisonModel(base: baseSummary, head: headSummary, verdict: try verdict(base: base, head: head, store: store),
                                     configDiff: configDiff(base: base, head: head))
         var pairs: [RunPair] = []
