@@ -52,7 +52,7 @@ let package = Package(
             plugins: ["EmbedFiles"]
         ),
         // The presentation of every `fluxloop query` subcommand: reads through Store, never runs an experiment.
-        .target(name: "Query", dependencies: ["Core", "Store"]),
+        .target(name: "Query", dependencies: ["Core", "Report", "Store"]),
         // Scoring (FluxLoop's evaluation.yaml checks and LLM judges) and the statistics of comparisons.
         .target(name: "Evaluation", dependencies: ["Core", "Yams"]),
         .executableTarget(

@@ -1,3 +1,4 @@
+import Core
 import Store
 
 /// Experiments side by side, input by input, against the first one (the baseline).
@@ -18,8 +19,8 @@ public struct Comparison: Sendable {
     }
 
     /// A median is "slower" when it is both this many times the baseline's and this many milliseconds more.
-    public static let slowerRatio = 1.5
-    public static let slowerMilliseconds = 50.0
+    public static let slowerRatio = ChangeRules.slowerRatio
+    public static let slowerMilliseconds = ChangeRules.slowerMilliseconds
 
     public let experiments: [ExperimentOverview]
     /// Every input of every experiment: the baseline's in plan order, then the others' new ones.
@@ -52,12 +53,13 @@ public struct Comparison: Sendable {
             for row in rows {
                 guard let base = row.stats[0], let current = row.stats[other] else { continue }
                 let change = Change(key: row.key, experiment: other, baseline: base, current: current)
-                let baseClean = base.successes == base.runs
-                let currentClean = current.successes == current.runs
-                if baseClean && !currentClean { regressions.append(change) }
-                if !baseClean && currentClean { improvements.append(change) }
-                let before = base.medianDurationMs, after = current.medianDurationMs
-                if after > before * Self.slowerRatio && after - before > Self.slowerMilliseconds { slower.append(change) }
+                if ChangeRules.isRegression(baseRuns: base.runs, basePasses: base.successes, runs: current.runs, passes: current.successes) {
+                    regressions.append(change)
+                }
+                if ChangeRules.isImprovement(baseRuns: base.runs, basePasses: base.successes, runs: current.runs, passes: current.successes) {
+                    improvements.append(change)
+                }
+                if ChangeRules.isSlower(baseMedianMs: base.medianDurationMs, medianMs: current.medianDurationMs) { slower.append(change) }
             }
         }
         self.regressions = regressions

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Query
 import Runner
 
 extension Fluxloop.Run {
@@ -11,7 +12,7 @@ extension Fluxloop.Run {
             discussion: """
                 Runs every input × persona × iteration of the project, records each run in the SQLite database as it \
                 finishes, and exports the experiment folder (summary.json, trace_summary.jsonl, traces.jsonl, \
-                observations.jsonl, config.yaml, errors.json) at the end.
+                observations.jsonl, config.yaml, errors.json) and the HTML report (report.html) at the end.
                 """
         )
 
@@ -79,6 +80,9 @@ extension Fluxloop.Run {
         @Flag(name: [.customLong("yes"), .customShort("y")], help: "Skip the confirmation prompt (for CI and automation).")
         var yes = false
 
+        @Flag(inversion: .prefixedNo, help: "Write report.html into the experiment folder at the end (default: on).")
+        var report = true
+
         @Flag(inversion: .prefixedNo, help: .hidden)
         var display = true
 
@@ -99,13 +103,26 @@ extension Fluxloop.Run {
         }
 
         func run() async throws {
-            let options = RunOptions(
+            var options = RunOptions(
                 overrides: overrides,
                 currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                 databasePath: project.db, dryRun: dryRun, assumeYes: yes, mode: mode)
+            if report { options.afterExport = Self.writeReport }
             let code = await ExperimentRunner.run(options, console: Console())
             // ExperimentRunner has already said why; only the status is left to give.
             if code != 0 { throw ExitCode(code) }
+        }
+    
+        /// The HTML report, written from the database once the folder is exported. A report that cannot be written
+        /// does not undo the experiment: it is a warning, and `fluxloop report` can write it again.
+        @Sendable static func writeReport(_ experiment: ExportedExperiment, console: Console) {
+            do {
+                let written = try ReportQuery.writeExperimentReport(
+                    databasePath: experiment.databasePath, experimentID: experiment.experimentID, folder: experiment.folder)
+                console.line("📊 Report: \(written.file.path(percentEncoded: false))")
+            } catch {
+                console.warn("the HTML report could not be written (\(error.userMessage)); write it with `fluxloop report \(experiment.experimentID)`")
+            }
         }
     }
 }

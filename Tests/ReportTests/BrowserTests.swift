@@ -28,7 +28,8 @@ import Testing
     }
 
     /// Loads the page and checks what every view must satisfy; returns the page for more checks.
-    func load(_ chromium: Chromium, _ url: URL, title: String, sections: [String]) throws -> BrowserPage {
+    func load(_ chromium: Chromium, _ url: URL, title: String, sections: [String],
+              payloads: [String] = [Synthetic.xssScript, Synthetic.xssAttr]) throws -> BrowserPage {
         let page = try BrowserPage(chromium)
         try page.open(url)
         let events = page.events
@@ -49,8 +50,8 @@ import Testing
         #expect(try page.evaluate("document.querySelectorAll('img').length") as? Int == 0)
         #expect(try page.evaluate("document.querySelectorAll('script').length") as? Int == 1)
         let text = try page.evaluate("document.body.textContent") as? String ?? ""
-        #expect(text.contains(Synthetic.xssScript))
-        #expect(text.contains(Synthetic.xssAttr))
+        for payload in payloads { #expect(text.contains(payload), "not shown as text: \(payload)") }
+        #expect(!events.contains { $0.method == "Page.javascriptDialogOpening" }, "a payload opened a dialog")
         // The inline script ran under the CSP: it reveals the filter box.
         #expect(try page.evaluate("document.querySelector('input[data-filter]').hidden") as? Bool == false)
         return page

@@ -1,3 +1,5 @@
+import Core
+
 /// The statistical verdict computed elsewhere (Evaluation module), shown as given.
 public struct Verdict: Sendable {
     /// What was compared, e.g. "pass rate".
@@ -38,15 +40,14 @@ public struct InputDelta: Sendable {
     public var head: InputStats?
     public var kind: ChangeKind
 
-    /// Same rules as `query compare`: clean = every run passed; slower = 1.5x and +50 ms median.
+    /// `ChangeRules`, as `query compare` applies them.
     init(key: InputKey, base: InputStats?, head: InputStats?) {
         self.key = key; self.base = base; self.head = head
         guard let b = base, let h = head else { kind = base == nil ? .added : .removed; return }
-        let bClean = b.passes == b.runs, hClean = h.passes == h.runs
-        if bClean && !hClean { kind = .regression }
-        else if !bClean && hClean { kind = .improvement }
+        if ChangeRules.isRegression(baseRuns: b.runs, basePasses: b.passes, runs: h.runs, passes: h.passes) { kind = .regression }
+        else if ChangeRules.isImprovement(baseRuns: b.runs, basePasses: b.passes, runs: h.runs, passes: h.passes) { kind = .improvement }
         else if b.passRate != h.passRate { kind = .flipped }
-        else if h.medianLatencyMs > b.medianLatencyMs * 1.5 && h.medianLatencyMs - b.medianLatencyMs > 50 { kind = .slower }
+        else if ChangeRules.isSlower(baseMedianMs: b.medianLatencyMs, medianMs: h.medianLatencyMs) { kind = .slower }
         else { kind = .unchanged }
     }
 }

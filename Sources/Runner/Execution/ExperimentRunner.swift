@@ -170,6 +170,7 @@ public enum ExperimentRunner {
         if let fatalError { throw RunError.storage("the experiment stopped early: \(fatalError)") }
 
         console.line("✅ Saved \(exported.observations) observations to observations.jsonl")
+        options.afterExport?(ExportedExperiment(experimentID: experimentID, folder: folder, databasePath: prepared.databasePath), console)
         if let summary = try await writer.summary(experimentID: experimentID) {
             Report.results(summary, console: console)
         }

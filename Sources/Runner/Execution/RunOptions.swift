@@ -17,6 +17,9 @@ public struct RunOptions: Sendable {
     /// `--yes`: skip the confirmation prompt.
     public var assumeYes: Bool
     public var mode: Mode
+    /// Called once the experiment folder is exported, before the results table. The command line writes the
+    /// HTML report here: building it needs Query, which Runner does not import. Nil writes nothing more.
+    public var afterExport: (@Sendable (ExportedExperiment, Console) -> Void)?
 
     /// Which runs to execute.
     public enum Mode: Sendable, Equatable {
@@ -38,6 +41,13 @@ public struct RunOptions: Sendable {
         self.assumeYes = assumeYes
         self.mode = mode
     }
+}
+
+/// An experiment whose folder has just been exported.
+public struct ExportedExperiment: Sendable {
+    public var experimentID: String
+    public var folder: URL
+    public var databasePath: String
 }
 
 /// Why `run experiment` stopped before or while running, with the exit code the user sees.

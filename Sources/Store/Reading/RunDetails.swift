@@ -1,0 +1,72 @@
+/// A run's conversation and observations: what the report shows for the few runs it details.
+public struct RunDetail: Sendable, Equatable {
+    public var traceID: String
+    public var terminationReason: String?
+    public var turns: [TurnRecord]
+    /// In the order they finished (children before parents), as recorded.
+    public var observations: [ObservationSpan]
+    public var scores: [RunScore]
+}
+
+/// One observation placed on its run's time axis.
+public struct ObservationSpan: Sendable, Equatable {
+    public var id: String
+    public var parentID: String?
+    public var type: String
+    public var name: String
+    /// Start relative to the run's start; nil when a time is missing or unreadable.
+    public var startOffsetMs: Double?
+    public var durationMs: Double?
+    public var totalTokens: Int?
+    public var error: String?
+}
+
+/// One evaluator's score of a run.
+public struct RunScore: Sendable, Equatable {
+    public var name: String
+    public var value: Double
+    public var passed: Bool
+    public var reason: String
+}
+
+extension ExperimentStore {
+    /// The details of the runs with these trace ids, keyed by trace id; unknown ids are left out.
+    public func runDetails(traceIDs: [String]) throws -> [String: RunDetail] {
+        guard !traceIDs.isEmpty else { return [:] }
+        let head = try database.prepare("SELECT id, started_at, termination_reason FROM traces WHERE trace_id = ?")
+        let turns = try database.prepare(
+            "SELECT turn_index, role, content, source, metadata FROM turns WHERE trace_row = ? ORDER BY position")
+        let observations = try database.prepare("""
+            SELECT id, parent_id, type, name, start_time, end_time, total_tokens, error
+            FROM observations WHERE trace_row = ? ORDER BY position
+            """)
+        let scores = try runScores(traceIDs: traceIDs)
+        var result: [String: RunDetail] = [:]
+        try database.transaction(.deferred) {
+            for traceID in traceIDs where result[traceID] == nil {
+                guard let (row, started, termination) = try head.first([traceID], {
+                    ($0.int(0), $0.text(1), $0.optionalText(2))
+                }) else { continue }
+                let turnList = try turns.map([row]) {
+                    TurnRecord(turnIndex: $0.int(0), role: $0.text(1), content: $0.text(2), source: $0.text(3), metadata: $0.text(4))
+                }
+                let spans = try observations.map([row]) {
+                    ObservationSpan(
+                        id: $0.text(0), parentID: $0.optionalText(1), type: $0.text(2), name: $0.text(3),
+                        startOffsetMs: ISOTime.millisecondsBetween(started, $0.optionalText(4)),
+                        durationMs: ISOTime.millisecondsBetween($0.optionalText(4), $0.optionalText(5)),
+                        totalTokens: $0.optionalInt(6), error: $0.optionalText(7))
+                }
+                result[traceID] = RunDetail(traceID: traceID, terminationReason: termination, turns: turnList,
+                                            observations: spans, scores: scores[traceID] ?? [])
+            }
+        }
+        return result
+    }
+
+    /// The evaluators' scores of these runs. Empty until migration 004 adds `trace_scores`: this is the one
+    /// place that will read them.
+    public func runScores(traceIDs: [String]) throws -> [String: [RunScore]] {
+        [:]
+    }
+}

@@ -1,0 +1,76 @@
+import Core
+
+/// One run without its conversation and observations: what the HTML report aggregates over every run.
+public struct RunSketch: Sendable, Equatable {
+    public var traceID: String
+    public var runIndex: Int
+    public var iteration: Int
+    public var persona: String?
+    public var input: String
+    public var output: String?
+    public var success: Bool
+    /// The evaluation's verdict; nil until the experiment is scored (see `scoreVerdictColumn`).
+    public var scorePassed: Bool?
+    public var durationMs: Double
+    /// Seconds since 1970, parsed exactly from `started_at` (0 when unreadable).
+    public var startedAt: Double
+    public var endedAt: Double
+    /// Sum of the observations' total tokens.
+    public var tokens: Int
+    public var errorType: String?
+    public var errorMessage: String?
+    /// Read only when asked for: most reports need one traceback per failure group.
+    public var errorTraceback: String?
+}
+
+extension ExperimentStore {
+    /// The verdict column of the run stream. Scores arrive with migration 004 (`trace_evaluation`): this is
+    /// the one place to join them in; until then every run's `scorePassed` is nil and the report uses success.
+    static let scoreVerdictColumn = "NULL"
+
+    private static func sketchSQL(where condition: String, tracebacks: Bool) -> String {
+        """
+        SELECT t.trace_id, t.run_index, t.iteration, t.persona, t.input, t.output, t.success, t.duration_ms,
+            t.started_at, t.ended_at, t.error_type, t.error_message, \(tracebacks ? "t.error_traceback" : "NULL"),
+            (SELECT coalesce(sum(o.total_tokens), 0) FROM observations AS o WHERE o.trace_row = t.id),
+            \(scoreVerdictColumn)
+        FROM traces AS t WHERE \(condition) ORDER BY t.run_index
+        """
+    }
+
+    private static func sketch(_ row: Row) -> RunSketch {
+        RunSketch(
+            traceID: row.text(0), runIndex: row.int(1), iteration: row.int(2), persona: row.optionalText(3),
+            input: row.text(4), output: row.optionalText(5), success: row.bool(6),
+            scorePassed: row.isNull(14) ? nil : row.bool(14), durationMs: row.double(7),
+            startedAt: Self.seconds(row.text(8)), endedAt: Self.seconds(row.text(9)), tokens: row.int(13),
+            errorType: row.optionalText(10), errorMessage: row.optionalText(11), errorTraceback: row.optionalText(12))
+    }
+
+    private static func seconds(_ iso: String) -> Double {
+        ISOTime.microseconds(iso).map { Double($0) / 1_000_000 } ?? 0
+    }
+
+    /// Calls `body` with every run of an experiment in plan order, one at a time; nothing is kept.
+    /// Tracebacks are read for failed runs only when `tracebacks` is true.
+    public func forEachRunSketch(experimentID: String, tracebacks: Bool = true, _ body: (RunSketch) throws -> Void) throws {
+        try database.transaction(.deferred) {
+            try database.prepare(Self.sketchSQL(where: "t.experiment_id = ?", tracebacks: tracebacks))
+                .forEachRow([experimentID]) { try body(Self.sketch($0)) }
+        }
+    }
+
+    /// The runs of one input and persona in an experiment, in plan order (through the `traces_by_input` index).
+    public func runSketches(experimentID: String, input: String, persona: String?) throws -> [RunSketch] {
+        try database.prepare(Self.sketchSQL(where: "t.input = ? AND t.persona IS ? AND t.experiment_id = ?", tracebacks: true))
+            .map([input, persona, experimentID], Self.sketch)
+    }
+}
+
+/// Stored ISO-8601 times as seconds, for readers outside Store.
+public enum StoredTime {
+    /// Seconds since 1970 of an ISO-8601 time as the Store writes them; nil when unreadable.
+    public static func seconds(_ iso: String) -> Double? {
+        ISOTime.microseconds(iso).map { Double($0) / 1_000_000 }
+    }
+}
