@@ -35,12 +35,12 @@ let package = Package(
         ),
         .target(
             name: "Runner",
-            dependencies: ["Core", "Store", "Yams"],
+            dependencies: ["Core", "Store", "Evaluation", "Yams"],
             exclude: ["Python"],
             plugins: ["EmbedFiles"]
         ),
         // The presentation of every `fluxloop query` subcommand: reads through Store, never runs an experiment.
-        .target(name: "Query", dependencies: ["Core", "Store"]),
+        .target(name: "Query", dependencies: ["Core", "Store", "Evaluation"]),
         // Scoring (FluxLoop's evaluation.yaml checks and LLM judges) and the statistics of comparisons.
         .target(name: "Evaluation", dependencies: ["Core", "Yams"]),
         .executableTarget(
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
         .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store", "Evaluation"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

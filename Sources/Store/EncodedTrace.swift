@@ -13,6 +13,8 @@ public struct EncodedTrace: Sendable {
     var observationCount: Int
     /// `observation_tokens`: `[prompt, completion, total]` per observation, or nil when none reported any.
     var tokens: String?
+    /// The run's scores, committed in the same transaction as the run when set.
+    public var score: PendingScore?
 
     /// Fails when a JSON column does not hold JSON.
     public init(_ trace: TraceRecord) throws {
