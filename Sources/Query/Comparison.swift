@@ -24,9 +24,9 @@ public struct Comparison: Sendable {
     public let experiments: [ExperimentOverview]
     /// Every input of every experiment: the baseline's in plan order, then the others' new ones.
     public let rows: [InputRow]
-    /// Inputs that succeeded in every run of the baseline and failed in some run of another experiment.
+    /// Inputs that passed every run of the baseline and failed some run of another experiment.
     public let regressions: [Change]
-    /// Inputs that failed in some run of the baseline and succeeded in every run of another experiment.
+    /// Inputs that failed some run of the baseline and passed every run of another experiment.
     public let improvements: [Change]
     /// Inputs whose median duration grew past both `slowerRatio` and `slowerMilliseconds`.
     public let slower: [Change]
@@ -52,8 +52,9 @@ public struct Comparison: Sendable {
             for row in rows {
                 guard let base = row.stats[0], let current = row.stats[other] else { continue }
                 let change = Change(key: row.key, experiment: other, baseline: base, current: current)
-                let baseClean = base.successes == base.runs
-                let currentClean = current.successes == current.runs
+                // Passing, not merely succeeding: where the experiments are scored, a low score is a failure too.
+                let baseClean = base.passes == base.runs
+                let currentClean = current.passes == current.runs
                 if baseClean && !currentClean { regressions.append(change) }
                 if !baseClean && currentClean { improvements.append(change) }
                 let before = base.medianDurationMs, after = current.medianDurationMs

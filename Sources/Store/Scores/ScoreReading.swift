@@ -75,9 +75,11 @@ extension ExperimentStore {
             }
     }
 
-    /// How many of the experiment's runs pass (see `PassTally`).
-    public func passTally(experimentID: String) throws -> PassTally {
+    /// How many of the experiment's runs pass (see `PassTally`); nil when `onlyIfScored` and it has no scoring,
+    /// so that listing unscored experiments reads no traces.
+    public func passTally(experimentID: String, onlyIfScored: Bool = false) throws -> PassTally? {
         let latest = try database.scalarInt("SELECT max(id) FROM evaluations WHERE experiment_id = ?", [experimentID])
+        if onlyIfScored, latest == nil { return nil }
         return try database.prepare("""
             SELECT count(*) AS runs,
                 coalesce(sum(CASE WHEN t.success = 1 AND coalesce(r.pass, 1) = 1 THEN 1 ELSE 0 END), 0) AS passed
