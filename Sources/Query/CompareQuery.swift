@@ -56,6 +56,7 @@ public enum CompareQuery {
                 ("input", .string(row.key.input)), ("persona", Figures.text(row.key.persona)),
                 ("runs", .array(row.stats.map { .int($0!.runs) })),
                 ("success_rate", .array(row.stats.map { Figures.rate($0!.successRate) })),
+                ("pass_rate", .array(row.stats.map { Figures.rate($0!.passRate) })),
                 ("median_duration_ms", .array(row.stats.map { Figures.ms($0!.medianDurationMs) })),
                 ("output_changed", .bool(Comparison.outputChanged(row))),
             ])
@@ -65,7 +66,8 @@ public enum CompareQuery {
                      ("experiment", .string(c.experiments[x.experiment].id))] + extra)
         }
         func rates(_ x: Comparison.Change) -> [(key: String, value: JSON)] {
-            [("baseline_success_rate", Figures.rate(x.baseline.successRate)), ("success_rate", Figures.rate(x.current.successRate))]
+            [("baseline_success_rate", Figures.rate(x.baseline.successRate)), ("success_rate", Figures.rate(x.current.successRate)),
+             ("baseline_pass_rate", Figures.rate(x.baseline.passRate)), ("pass_rate", Figures.rate(x.current.passRate))]
         }
         let slower: [JSON] = c.slower.map { x in
             change(x, [("baseline_median_duration_ms", Figures.ms(x.baseline.medianDurationMs)),
@@ -129,10 +131,10 @@ public enum CompareQuery {
         })
         func changes(_ title: String, _ list: [Comparison.Change]) -> ReportTable {
             ReportTable(title: title, columns: [
-                ReportColumn("input"), ReportColumn("persona"), ReportColumn("in"), ReportColumn("success A", .rate),
-                ReportColumn("success", .rate),
+                ReportColumn("input"), ReportColumn("persona"), ReportColumn("in"), ReportColumn("pass A", .rate),
+                ReportColumn("pass", .rate),
             ], rows: list.map { [.string($0.key.input), Figures.text($0.key.persona), .string(label($0.experiment)),
-                                 Figures.rate($0.baseline.successRate), Figures.rate($0.current.successRate)] })
+                                 Figures.rate($0.baseline.passRate), Figures.rate($0.current.passRate)] })
         }
         let slower = ReportTable(
             title: "Slower (median over \(ReportRenderer.fixed(Comparison.slowerRatio, 1))× and \(Int(Comparison.slowerMilliseconds)) ms more than A)",

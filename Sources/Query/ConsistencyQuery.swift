@@ -66,13 +66,13 @@ public enum ConsistencyQuery {
                 ("passes", .int(s.passes)), ("pass_rate", Figures.rate(s.runs == 0 ? 0 : Double(s.passes) / Double(s.runs))),
                 ("class", item.map { .string($0.consistency.rawValue) } ?? .null),
             ] + baselineFields(Evaluation.InputKey(input: s.input, persona: s.persona)) + figures(item?.passAt ?? [], item?.passHat ?? [])
-            return .object(extra + [
+            return .object([
                 ("input", .string(s.input)), ("persona", Figures.text(s.persona)), ("runs", .int(s.runs)),
                 ("distinct_outputs", .int(s.outputs.count)), ("success_rate", Figures.rate(s.successRate)),
                 ("min_duration_ms", Figures.ms(low)), ("median_duration_ms", Figures.ms(s.medianDurationMs)),
                 ("max_duration_ms", Figures.ms(high)),
                 ("duration_spread_ms", Figures.ms(low.flatMap { l in high.map { $0 - l } })),
-            ])
+            ] + extra)
         }
         let kShown = k ?? 1
         let at = kShown <= passes.passAt.count ? passes.passAt[kShown - 1] : nil

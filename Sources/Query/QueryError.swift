@@ -21,7 +21,7 @@ public enum QueryError: UserFacingError, Sendable {
     case refusedSQL(SQLRefusal)
     /// The database was written by a newer fluxloop.
     case newerDatabase(MigrationError)
-    /// `--fail-on-regression` found regressions against `baseline`.
+    /// `--fail-on-any-flip` found inputs that flipped to failing against `baseline`.
     case regressions(count: Int, baseline: String)
     /// `--fail-on-regression` with statistics: the verdict or a significant per-input drop, in words.
     case significantRegression(String)
@@ -56,7 +56,7 @@ public enum QueryError: UserFacingError, Sendable {
         case let .refusedSQL(error): return CommandAdvice.message(error)
         case let .newerDatabase(error): return CommandAdvice.message(error)
         case let .regressions(count, baseline):
-            return "\(count) regression\(count == 1 ? "" : "s") against \(baseline) (--fail-on-regression): "
+            return "\(count) regression\(count == 1 ? "" : "s") against \(baseline) (--fail-on-any-flip): "
                 + "exiting with \(ExitStatusCode.checkFailed.rawValue)."
         case let .significantRegression(what):
             return "\(what) (--fail-on-regression): exiting with \(ExitStatusCode.checkFailed.rawValue)."

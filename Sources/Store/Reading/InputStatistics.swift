@@ -15,6 +15,7 @@ public struct InputStatistics: Sendable, Equatable {
     public var outputs: [String]
 
     public var successRate: Double { runs == 0 ? 0 : Double(successes) / Double(runs) }
+    public var passRate: Double { runs == 0 ? 0 : Double(passes) / Double(runs) }
 
     /// The middle duration (the mean of the two middle ones for an even count).
     public var medianDurationMs: Double {
