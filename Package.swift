@@ -47,12 +47,12 @@ let package = Package(
         ),
         .target(
             name: "Runner",
-            dependencies: ["Core", "Store", "Yams", .product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: ["Core", "Store", "Evaluation", "Yams", .product(name: "Subprocess", package: "swift-subprocess")],
             exclude: ["Python"],
             plugins: ["EmbedFiles"]
         ),
         // The presentation of every `fluxloop query` subcommand: reads through Store, never runs an experiment.
-        .target(name: "Query", dependencies: ["Core", "Report", "Store"]),
+        .target(name: "Query", dependencies: ["Core", "Evaluation", "Report", "Store"]),
         // Scoring (FluxLoop's evaluation.yaml checks and LLM judges) and the statistics of comparisons.
         .target(name: "Evaluation", dependencies: ["Core", "Yams"]),
         .executableTarget(
@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store"], exclude: ["Fixtures"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store", "Evaluation"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,7 +3,10 @@ import Store
 
 /// `query compare A B [C...]`: experiments side by side, then input by input, against A.
 public enum CompareQuery {
-    public static func run(references: [String], failOnRegression: Bool, context: QueryContext) throws(QueryError) {
+    /// `failOnRegression` fails (exit 3) on a `regressed` verdict or a significant per-input drop; `failOnAnyFlip`
+    /// on any input that passed every run of A and failed one run of another experiment.
+    public static func run(references: [String], failOnRegression: Bool, failOnAnyFlip: Bool = false, alpha: Double = 0.05,
+                           context: QueryContext) throws(QueryError) {
         try context.perform {
             let store = try context.readOnlyStore()
             let records = try references.map { try store.resolveExperiment($0) }
@@ -11,14 +14,24 @@ public enum CompareQuery {
             let statistics = try store.inputStatistics(experimentIDs: records.map(\.id))
             let overviews = zip(records, statistics).map { ExperimentOverview($0, inputs: $1) }
             let comparison = Comparison(experiments: overviews, statistics: statistics)
-            context.emit(report(comparison))
-            if failOnRegression, !comparison.regressions.isEmpty {
+            let tests = statistics.indices.dropFirst().map {
+                CompareStatistics(baseline: statistics[0], other: statistics[$0], experiment: $0, alpha: alpha)
+            }
+            context.emit(report(comparison, tests: tests))
+            if failOnRegression, let failed = tests.first(where: { $0.statistics.isRegression }) {
+                let s = failed.statistics
+                let what = s.verdict == .regressed
+                    ? "\(label(failed.experiment)) regressed against \(overviews[0].id): \(failed.verdictLine)"
+                    : "\(s.significantRegressions.count) input(s) of \(label(failed.experiment)) regressed significantly against \(overviews[0].id)"
+                throw QueryError.significantRegression(what)
+            }
+            if failOnAnyFlip, !comparison.regressions.isEmpty {
                 throw QueryError.regressions(count: comparison.regressions.count, baseline: overviews[0].id)
             }
         }
     }
 
-    static func report(_ c: Comparison) -> QueryReport {
+    static func report(_ c: Comparison, tests: [CompareStatistics] = []) -> QueryReport {
         let base = c.experiments[0]
         func delta(_ value: Double?, _ baseline: Double?, isBaseline: Bool) -> Double? {
             guard !isBaseline, let value, let baseline else { return nil }
@@ -43,6 +56,7 @@ public enum CompareQuery {
                 ("input", .string(row.key.input)), ("persona", Figures.text(row.key.persona)),
                 ("runs", .array(row.stats.map { .int($0!.runs) })),
                 ("success_rate", .array(row.stats.map { Figures.rate($0!.successRate) })),
+                ("pass_rate", .array(row.stats.map { Figures.rate($0!.passRate) })),
                 ("median_duration_ms", .array(row.stats.map { Figures.ms($0!.medianDurationMs) })),
                 ("output_changed", .bool(Comparison.outputChanged(row))),
             ])
@@ -52,7 +66,8 @@ public enum CompareQuery {
                      ("experiment", .string(c.experiments[x.experiment].id))] + extra)
         }
         func rates(_ x: Comparison.Change) -> [(key: String, value: JSON)] {
-            [("baseline_success_rate", Figures.rate(x.baseline.successRate)), ("success_rate", Figures.rate(x.current.successRate))]
+            [("baseline_success_rate", Figures.rate(x.baseline.successRate)), ("success_rate", Figures.rate(x.current.successRate)),
+             ("baseline_pass_rate", Figures.rate(x.baseline.passRate)), ("pass_rate", Figures.rate(x.current.passRate))]
         }
         let slower: [JSON] = c.slower.map { x in
             change(x, [("baseline_median_duration_ms", Figures.ms(x.baseline.medianDurationMs)),
@@ -64,13 +79,29 @@ public enum CompareQuery {
             .object([("input", .string(row.key.input)), ("persona", Figures.text(row.key.persona)),
                      ("experiments", .array(row.stats.enumerated().compactMap { $0.element == nil ? nil : .string(c.experiments[$0.offset].id) }))])
         }
+        func test(_ x: Comparison.Change) -> [(key: String, value: JSON)] {
+            let per = tests.first { $0.experiment == x.experiment }?.input(x.key)
+            return [("p_value", per.map { .double($0.pValue) } ?? .null), ("adjusted_p_value", per.map { .double($0.adjustedPValue) } ?? .null),
+                    ("significant", .bool(per?.significant ?? false))]
+        }
+        var members: [(key: String, value: JSON)] = []
+        if let first = tests.first {
+            members.append(("statistics", first.json))
+            members.append(("flipped", first.flipped))
+            if tests.count > 1 {
+                members.append(("statistics_by_experiment", .array(tests.map { t in
+                    .object([("experiment", .string(c.experiments[t.experiment].id)), ("statistics", t.json), ("flipped", t.flipped)])
+                })))
+            }
+        }
         let object = JSON.object([
             ("experiments", .array(experiments)), ("inputs", .array(inputs)),
-            ("regressions", .array(c.regressions.map { change($0, rates($0)) })),
+        ] + members + [
+            ("regressions", .array(c.regressions.map { change($0, rates($0) + test($0)) })),
             ("improvements", .array(c.improvements.map { change($0, rates($0)) })),
             ("slower", .array(slower)), ("only_in_one", .array(onlyInOne)),
         ])
-        return .object(object, tables: tables(c, shared: shared, partial: partial))
+        return .object(object, tables: tests.map { $0.table(label: label($0.experiment)) } + tables(c, shared: shared, partial: partial))
     }
 
     private static func tables(_ c: Comparison, shared: [Comparison.InputRow], partial: [Comparison.InputRow]) -> [ReportTable] {
@@ -100,10 +131,10 @@ public enum CompareQuery {
         })
         func changes(_ title: String, _ list: [Comparison.Change]) -> ReportTable {
             ReportTable(title: title, columns: [
-                ReportColumn("input"), ReportColumn("persona"), ReportColumn("in"), ReportColumn("success A", .rate),
-                ReportColumn("success", .rate),
+                ReportColumn("input"), ReportColumn("persona"), ReportColumn("in"), ReportColumn("pass A", .rate),
+                ReportColumn("pass", .rate),
             ], rows: list.map { [.string($0.key.input), Figures.text($0.key.persona), .string(label($0.experiment)),
-                                 Figures.rate($0.baseline.successRate), Figures.rate($0.current.successRate)] })
+                                 Figures.rate($0.baseline.passRate), Figures.rate($0.current.passRate)] })
         }
         let slower = ReportTable(
             title: "Slower (median over \(ReportRenderer.fixed(Comparison.slowerRatio, 1))× and \(Int(Comparison.slowerMilliseconds)) ms more than A)",
@@ -118,8 +149,8 @@ public enum CompareQuery {
              .string(row.stats.enumerated().compactMap { $0.element == nil ? nil : label($0.offset) }.joined(separator: ", "))]
         })
         return [overview, inputs,
-                changes("Regressions (every run succeeded in A, some failed after)", c.regressions),
-                changes("Improvements (some runs failed in A, every run succeeded after)", c.improvements),
+                changes("Regressions (every run passed in A, some failed after)", c.regressions),
+                changes("Improvements (some runs failed in A, every run passed after)", c.improvements),
                 slower, only]
     }
 

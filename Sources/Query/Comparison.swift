@@ -25,9 +25,9 @@ public struct Comparison: Sendable {
     public let experiments: [ExperimentOverview]
     /// Every input of every experiment: the baseline's in plan order, then the others' new ones.
     public let rows: [InputRow]
-    /// Inputs that succeeded in every run of the baseline and failed in some run of another experiment.
+    /// Inputs that passed every run of the baseline and failed some run of another experiment.
     public let regressions: [Change]
-    /// Inputs that failed in some run of the baseline and succeeded in every run of another experiment.
+    /// Inputs that failed some run of the baseline and passed every run of another experiment.
     public let improvements: [Change]
     /// Inputs whose median duration grew past both `slowerRatio` and `slowerMilliseconds`.
     public let slower: [Change]
@@ -53,10 +53,11 @@ public struct Comparison: Sendable {
             for row in rows {
                 guard let base = row.stats[0], let current = row.stats[other] else { continue }
                 let change = Change(key: row.key, experiment: other, baseline: base, current: current)
-                if ChangeRules.isRegression(baseRuns: base.runs, basePasses: base.successes, runs: current.runs, passes: current.successes) {
+                // Passing, not merely succeeding: where the experiments are scored, a low score is a failure too.
+                if ChangeRules.isRegression(baseRuns: base.runs, basePasses: base.passes, runs: current.runs, passes: current.passes) {
                     regressions.append(change)
                 }
-                if ChangeRules.isImprovement(baseRuns: base.runs, basePasses: base.successes, runs: current.runs, passes: current.successes) {
+                if ChangeRules.isImprovement(baseRuns: base.runs, basePasses: base.passes, runs: current.runs, passes: current.passes) {
                     improvements.append(change)
                 }
                 if ChangeRules.isSlower(baseMedianMs: base.medianDurationMs, medianMs: current.medianDurationMs) { slower.append(change) }

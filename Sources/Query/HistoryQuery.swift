@@ -6,31 +6,44 @@ import Store
 public enum HistoryQuery {
     public static func run(_ filter: HistoryFilter, context: QueryContext) throws(QueryError) {
         try context.perform {
-            let experiments = try context.readOnlyStore().history(filter)
-            context.emit(report(experiments))
+            let store = try context.readOnlyStore()
+            let experiments = try store.history(filter)
+            context.emit(report(experiments, passRates: try passRates(experiments, store: store)))
         }
     }
 
-    static func report(_ experiments: [ExperimentOverview]) -> QueryReport {
-        let entries = experiments.map(entry)
+    /// Pass rates of the scored experiments; an unscored experiment's pass rate is its success rate.
+    static func passRates(_ experiments: [ExperimentOverview], store: ExperimentStore) throws -> [String: Double] {
+        var rates: [String: Double] = [:]
+        for e in experiments {
+            let tally = try store.passTally(experimentID: e.id, onlyIfScored: true)
+            if let tally { rates[e.id] = tally.passRate }
+        }
+        return rates
+    }
+
+    static func report(_ experiments: [ExperimentOverview], passRates: [String: Double] = [:]) -> QueryReport {
+        let entries = experiments.map { entry($0, passRate: passRates[$0.id]) }
         let table = ReportTable(columns: [
             ReportColumn("id"), ReportColumn("name"), ReportColumn("started"), ReportColumn("status"),
-            ReportColumn("runs", .int), ReportColumn("success", .rate), ReportColumn("avg", .milliseconds),
+            ReportColumn("runs", .int), ReportColumn("success", .rate), ReportColumn("pass", .rate), ReportColumn("avg", .milliseconds),
             ReportColumn("p50", .milliseconds), ReportColumn("p95", .milliseconds),
         ], rows: experiments.map { e in
             [.string(e.id), .string(e.name), .string(e.startedAt), .string(e.status), .int(e.runs), Figures.rate(e.successRate),
-             Figures.ms(e.avgDurationMs), Figures.ms(e.p50DurationMs), Figures.ms(e.p95DurationMs)]
+             Figures.rate(passRates[e.id] ?? e.successRate), Figures.ms(e.avgDurationMs), Figures.ms(e.p50DurationMs), Figures.ms(e.p95DurationMs)]
         })
         return .list(entries, table: table, note: experiments.isEmpty ? "No experiments match." : nil)
     }
 
     /// One experiment as `experiments` and `show` print it in JSON.
-    static func entry(_ e: ExperimentOverview) -> JSON {
+    /// `passRate`: from the latest scoring; nil when unscored, where it is the success rate (`scored` false).
+    static func entry(_ e: ExperimentOverview, passRate: Double? = nil) -> JSON {
         .object([
             ("id", .string(e.id)), ("name", .string(e.name)), ("status", .string(e.status)),
             ("started_at", .string(e.startedAt)), ("completed_at", Figures.text(e.completedAt)),
             ("planned_runs", .int(e.plannedRuns)), ("runs", .int(e.runs)), ("successful", .int(e.successful)),
             ("failed", .int(e.failed)), ("success_rate", Figures.rate(e.successRate)),
+            ("pass_rate", Figures.rate(passRate ?? e.successRate)), ("scored", .bool(passRate != nil)),
             ("avg_duration_ms", Figures.ms(e.avgDurationMs)), ("p50_duration_ms", Figures.ms(e.p50DurationMs)),
             ("p95_duration_ms", Figures.ms(e.p95DurationMs)),
         ])

@@ -21,8 +21,10 @@ public enum QueryError: UserFacingError, Sendable {
     case refusedSQL(SQLRefusal)
     /// The database was written by a newer fluxloop.
     case newerDatabase(MigrationError)
-    /// `--fail-on-regression` found regressions against `baseline`.
+    /// `--fail-on-any-flip` found inputs that flipped to failing against `baseline`.
     case regressions(count: Int, baseline: String)
+    /// `--fail-on-regression` with statistics: the verdict or a significant per-input drop, in words.
+    case significantRegression(String)
     /// Some folders of an import were rejected; each was reported as it was met.
     case importRejected(count: Int)
     /// Anything else, shown as it describes itself.
@@ -54,8 +56,10 @@ public enum QueryError: UserFacingError, Sendable {
         case let .refusedSQL(error): return CommandAdvice.message(error)
         case let .newerDatabase(error): return CommandAdvice.message(error)
         case let .regressions(count, baseline):
-            return "\(count) regression\(count == 1 ? "" : "s") against \(baseline) (--fail-on-regression): "
+            return "\(count) regression\(count == 1 ? "" : "s") against \(baseline) (--fail-on-any-flip): "
                 + "exiting with \(ExitStatusCode.checkFailed.rawValue)."
+        case let .significantRegression(what):
+            return "\(what) (--fail-on-regression): exiting with \(ExitStatusCode.checkFailed.rawValue)."
         case .importRejected: return ""
         }
     }
@@ -64,7 +68,7 @@ public enum QueryError: UserFacingError, Sendable {
     public var exitStatus: ExitStatusCode {
         switch self {
         case .noDatabase, .configuration, .usage, .reference, .refusedSQL, .newerDatabase: return .usage
-        case .regressions: return .checkFailed
+        case .regressions, .significantRegression: return .checkFailed
         case .unreadableDatabase, .badInput, .output, .importRejected, .other: return .failure
         }
     }

@@ -12,13 +12,15 @@ public enum ShowQuery {
             }
             var otherRecord: ExperimentRecord?
             if let other { otherRecord = try store.resolveExperiment(other) }
-            context.emit(try report(record, overview, diffAgainst: otherRecord))
+            let passRate = try store.passTally(experimentID: record.id, onlyIfScored: true)?.passRate
+            context.emit(try report(record, overview, diffAgainst: otherRecord, passRate: passRate))
         }
     }
 
-    static func report(_ record: ExperimentRecord, _ overview: ExperimentOverview, diffAgainst other: ExperimentRecord?) throws -> QueryReport {
+    static func report(_ record: ExperimentRecord, _ overview: ExperimentOverview, diffAgainst other: ExperimentRecord?,
+                       passRate: Double? = nil) throws -> QueryReport {
         let config = (try? JSON.parse(record.configJSON)) ?? .object([])
-        var members = HistoryQuery.entry(overview).objectValue ?? []
+        var members = HistoryQuery.entry(overview, passRate: passRate).objectValue ?? []
         members.insert(("description", Figures.text(record.description)), at: 2)
         members += [
             ("output_dir", Figures.text(record.outputDirectory)), ("tags", .array(record.tags.map(JSON.string))),
@@ -53,7 +55,7 @@ public enum ShowQuery {
     private static func display(_ key: String, _ value: JSON) -> JSON {
         switch value {
         case .number where key.hasSuffix("_ms"): return .string(ReportRenderer.display(value, .milliseconds))
-        case .number where key == "success_rate": return .string(ReportRenderer.display(value, .rate))
+        case .number where key == "success_rate" || key == "pass_rate": return .string(ReportRenderer.display(value, .rate))
         case .array, .object: return .string(value.text)
         default: return value
         }

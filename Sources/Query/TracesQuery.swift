@@ -7,11 +7,13 @@ public enum TracesQuery {
         try context.perform {
             let store = try context.readOnlyStore()
             let experiment = try store.resolveExperiment(reference)
-            context.emit(report(try store.traceOverviews(experimentID: experiment.id, filter)))
+            let scores = try store.traceScores(experimentID: experiment.id)
+            context.emit(report(try store.traceOverviews(experimentID: experiment.id, filter), scores: scores))
         }
     }
 
-    static func report(_ traces: [TraceOverview]) -> QueryReport {
+    /// `scores`: the latest scoring's, by trace ID (empty when the experiment is not scored).
+    static func report(_ traces: [TraceOverview], scores: [String: TraceScoreRecord] = [:]) -> QueryReport {
         let table = ReportTable(columns: [
             ReportColumn("trace_id"), ReportColumn("run", .int), ReportColumn("iter", .int), ReportColumn("persona"),
             ReportColumn("input"), ReportColumn("output"), ReportColumn("ok", .bool), ReportColumn("duration", .milliseconds),
@@ -21,16 +23,24 @@ public enum TracesQuery {
              Figures.text(t.output), .bool(t.success), Figures.ms(t.durationMs),
              Figures.text(t.errorMessage.map { m in t.errorType.map { "\($0): \(m)" } ?? m } ?? t.errorType)]
         })
-        return .list(traces.map(entry), table: table, note: traces.isEmpty ? "No traces match." : nil)
+        return .list(traces.map { entry($0, score: scores[$0.traceID]) }, table: table, note: traces.isEmpty ? "No traces match." : nil)
     }
 
-    static func entry(_ t: TraceOverview) -> JSON {
-        .object([
+    /// One run; `scores` (evaluator → score), `final_score`, `pass` and `reasons` (evaluator → reasons) are null
+    /// when the run is not scored.
+    static func entry(_ t: TraceOverview, score: TraceScoreRecord? = nil) -> JSON {
+        let scored: [(key: String, value: JSON)] = [
+            ("scores", score.map { s in .object(s.evaluators.map { ($0.evaluator, .double($0.score)) }) } ?? .null),
+            ("final_score", score.map { .double($0.finalScore) } ?? .null),
+            ("pass", score.map { .bool($0.pass) } ?? .null),
+            ("reasons", score.map { s in .object(s.evaluators.filter { !$0.reasons.isEmpty }.map { ($0.evaluator, .array($0.reasons.map(JSON.string))) }) } ?? .null),
+        ]
+        return .object([
             ("trace_id", .string(t.traceID)), ("experiment_id", .string(t.experimentID)), ("run_index", .int(t.runIndex)),
             ("iteration", .int(t.iteration)), ("persona", Figures.text(t.persona)), ("input", .string(t.input)),
             ("output", Figures.text(t.output)), ("success", .bool(t.success)), ("duration_ms", Figures.ms(t.durationMs)),
             ("error_type", Figures.text(t.errorType)), ("error_message", Figures.text(t.errorMessage)),
-        ] + traceFields(t))
+        ] + scored + traceFields(t))
     }
 
     /// `user_id`, `tags` and `metadata`: what the agent set through the SDK's context (null, [] and {} when nothing).

@@ -15,6 +15,8 @@ public struct EncodedTrace: Sendable {
     var tokens: String?
     /// `tags`: the JSON list, or nil when the agent added none.
     var tags: String?
+    /// The run's scores, committed in the same transaction as the run when set.
+    public var score: PendingScore?
 
     /// Fails when a JSON column does not hold JSON.
     public init(_ trace: TraceRecord) throws {

@@ -67,6 +67,9 @@ public final class ExperimentStore {
             duration += trace.record.durationMs
         }
         try countRuns.get().execute(traces.count, successful, duration, experimentID)
+        for trace in traces {
+            if let pending = trace.score { try insertScore(pending.score, evaluationID: pending.evaluationID) }
+        }
     }
 
     /// Runs inserted by one statement when a batch has that many left: fewer, larger statements cost less.
@@ -87,6 +90,9 @@ public final class ExperimentStore {
             VALUES
             """ + Array(repeating: row, count: rows).joined(separator: ", ")
     }
+
+    /// The per-run statements of scorings (Scores/ScoreWriting.swift).
+    lazy var scoreStatements = Result { try ScoreStatements(database) }
 
     /// The experiment row's counters move with its runs, in the same transaction.
     private lazy var countRuns = Result {

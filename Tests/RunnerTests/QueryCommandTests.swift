@@ -13,7 +13,7 @@ import Testing
     @Test func compareSectionsAreExact() throws {
         let f = try QueryFixture.get()
         let report = try f.json(["compare", "baseline", "candidate"])
-        #expect(report.keys == ["experiments", "inputs", "regressions", "improvements", "slower", "only_in_one"])
+        #expect(report.keys == ["experiments", "inputs", "statistics", "flipped", "regressions", "improvements", "slower", "only_in_one"])
 
         let experiments = try #require(report["experiments"]?.arrayValue)
         #expect(experiments.map { $0.string("id") } == [f.baseline, f.candidate])
@@ -41,11 +41,16 @@ import Testing
         #expect(regressions == [.object([
             ("input", .string("will regress")), ("persona", .null), ("experiment", .string(f.candidate)),
             ("baseline_success_rate", .number("1.0")), ("success_rate", .number("0.666667")),
+            ("baseline_pass_rate", .number("1.0")), ("pass_rate", .number("0.666667")),
+            ("p_value", regressions.first?["p_value"] ?? .null), ("adjusted_p_value", .number("1.0")), ("significant", .bool(false)),
         ])])
+        // One-sided Fisher, 3 of 3 against 2 of 3: P(B has at most 2 of the 5 passes) = 0.5.
+        #expect(abs((regressions.first?["p_value"]?.doubleValue ?? 0) - 0.5) < 1e-9)
         let improvements = try #require(report["improvements"]?.arrayValue)
         #expect(improvements == [.object([
             ("input", .string("will improve")), ("persona", .null), ("experiment", .string(f.candidate)),
             ("baseline_success_rate", .number("0.666667")), ("success_rate", .number("1.0")),
+            ("baseline_pass_rate", .number("0.666667")), ("pass_rate", .number("1.0")),
         ])])
         let slower = try #require(report["slower"]?.arrayValue)
         #expect(slower.map(Self.key) == ["gets slower/-"])
@@ -69,12 +74,16 @@ import Testing
         #expect(three["inputs"]?.arrayValue?.first?["success_rate"]?.arrayValue?.count == 3)
     }
 
-    @Test func failOnRegressionExitsWithThree() throws {
+    @Test func failOnAnyFlipExitsWithThree() throws {
         let f = try QueryFixture.get()
-        let gated = try f.query(["compare", "baseline", "candidate", "--fail-on-regression", "--format", "json"])
+        let gated = try f.query(["compare", "baseline", "candidate", "--fail-on-any-flip", "--format", "json"])
         #expect(gated.status == 3, "\(gated.output)")
         #expect(gated.stderr.contains("1 regression"))
         #expect(try JSON.parse(gated.stdout)["regressions"]?.arrayValue?.count == 1)
+        // One failed iteration is no evidence of a regression for the statistical gate.
+        let statistical = try f.query(["compare", "baseline", "candidate", "--fail-on-regression", "--format", "json"])
+        #expect(statistical.status == 0, "\(statistical.output)")
+        #expect(try JSON.parse(statistical.stdout)["statistics"]?["verdict"]?.stringValue == "no significant change")
         let clean = try f.query(["compare", "baseline", "baseline", "--fail-on-regression", "--format", "json"])
         #expect(clean.status == 0, "\(clean.output)")
         let plain = try f.query(["compare", "baseline", "candidate", "--format", "json"])
@@ -85,7 +94,8 @@ import Testing
         let f = try QueryFixture.get()
         let entries = try #require(try f.json(["consistency", "baseline"]).arrayValue)
         #expect(entries.first?.keys == ["input", "persona", "runs", "distinct_outputs", "success_rate", "min_duration_ms",
-                                        "median_duration_ms", "max_duration_ms", "duration_spread_ms"])
+                                        "median_duration_ms", "max_duration_ms", "duration_spread_ms", "passes", "pass_rate",
+                                        "class", "pass_at_k", "pass_hat_k"])
         // Least consistent first: most distinct outputs, then the unstable success rate.
         #expect(Array(entries.prefix(3)).map(Self.key) == ["very random/-", "random answer/-", "will improve/-"])
         let counts = Dictionary(uniqueKeysWithValues: entries.map { (Self.key($0), $0["distinct_outputs"]?.intValue ?? -1) })
@@ -180,7 +190,8 @@ import Testing
         #expect(all.count == 27)
         #expect(all.map { $0["run_index"]?.intValue ?? -1 } == Array(0..<27))
         #expect(all.first?.keys == ["trace_id", "experiment_id", "run_index", "iteration", "persona", "input", "output",
-                                    "success", "duration_ms", "error_type", "error_message", "user_id", "tags", "metadata"])
+                                    "success", "duration_ms", "error_type", "error_message", "scores", "final_score", "pass",
+                                    "reasons", "user_id", "tags", "metadata"])
         let failed = try #require(try f.json(["traces", "candidate", "--failed"]).arrayValue)
         #expect(failed.map(Self.key) == ["will regress/-"])
         #expect(failed.first?["iteration"]?.intValue == 1)
@@ -342,7 +353,7 @@ import Testing
         let parsed = try lines.stdout.split(separator: "\n").map { try JSON.parse(String($0)) }
         #expect(parsed.map { $0.string("id") } == [f.candidate, f.baseline])
         let csv = try f.query(["experiments", "--format", "csv"])
-        #expect(csv.stdout.hasPrefix("id,name,started,status,runs,success,avg,p50,p95\r\n"))
+        #expect(csv.stdout.hasPrefix("id,name,started,status,runs,success,pass,avg,p50,p95\r\n"))
         #expect(csv.stdout.contains("\(f.candidate),candidate,"))
         let markdown = try f.query(["compare", "latest~1", "latest", "--format", "markdown"])
         #expect(markdown.stdout.contains("### Regressions") && markdown.stdout.contains("| will regress |"))

@@ -127,7 +127,8 @@ public enum ExperimentRunner {
         }
         defer { monitor.cancel() }
 
-        let results = ResultQueue()
+        let scorer = try await writer.scorer(prepared.scoring, experimentID: experimentID)
+        let results = ResultQueue(scorer: scorer)
         let workerCount = min(prepared.parallel, target.runs.count)
         var runPolicy = RunPolicy(config: config, launch: launch, conversation: prepared.conversation, progress: progress)
         runPolicy.pipelined = runPolicy.pipelined && workerCount <= 2
@@ -166,6 +167,7 @@ public enum ExperimentRunner {
 
         let status: ExperimentStatus = fatalError != nil ? .failed : (monitor.interrupted ? .interrupted : .completed)
         try await writer.finish(experimentID: experimentID, status: status)
+        if let scorer { try await writer.completeScoring(scorer.evaluationID) }
         let exported = try await writer.export(experimentID: experimentID, to: folder)
         if let fatalError { throw RunError.storage("the experiment stopped early: \(fatalError)") }
 

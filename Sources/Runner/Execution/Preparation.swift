@@ -10,6 +10,8 @@ struct Preparation: Sendable {
     let parallel: Int
     /// How conversations are driven, for multi-turn experiments.
     let conversation: ConversationSettings?
+    /// The rule-based evaluators that score each run as it finishes, when configs/evaluation.yaml has any.
+    var scoring: ScoringConfig? = nil
 
     /// Loads and checks everything that can be checked without running the agent.
     static func prepare(_ options: RunOptions) throws -> Preparation {
@@ -44,7 +46,12 @@ struct Preparation: Sendable {
         }
         let databasePath = DatabaseLocator.named(options.databasePath, currentDirectory: options.currentDirectory)?.path
             ?? DatabaseLocator.inProject(config)
-        return Preparation(project: project, plan: plan, databasePath: databasePath, parallel: parallel, conversation: conversation)
+        let scoring: ScoringConfig?
+        do { scoring = try EvaluationSetup.forRun(project, currentDirectory: options.currentDirectory) } catch {
+            throw RunError.configuration(error.userMessage)
+        }
+        return Preparation(project: project, plan: plan, databasePath: databasePath, parallel: parallel, conversation: conversation,
+                           scoring: scoring)
     }
 
     func printPlan(_ console: Console, runs: Int, resuming: ExperimentRecord?) {

@@ -30,6 +30,18 @@ actor StoreWriter {
         return nil
     }
 
+    /// The scoring runs are committed into (Scoring/RunScorer.swift): a resume continues its experiment's latest one
+    /// when the config is unchanged.
+    func scorer(_ scoring: ScoringConfig?, experimentID: String) throws -> RunScorer? {
+        guard let scoring else { return nil }
+        let record = scoring.record(experimentID: experimentID)
+        if let latest = try store.latestEvaluation(experimentID: experimentID), !latest.judges,
+           latest.configSHA256 == record.configSHA256 { return RunScorer(scoring: scoring, evaluationID: latest.id) }
+        return RunScorer(scoring: scoring, evaluationID: try store.beginEvaluation(record))
+    }
+
+    func completeScoring(_ id: Int) throws { try store.completeEvaluation(id: id) }
+
     /// Marks an experiment as running again, for a resume.
     func reopen(experimentID: String) throws { try store.reopenExperiment(id: experimentID) }
 
@@ -58,10 +70,18 @@ final class ResultQueue: @unchecked Sendable {
     private var pending: [Item] = []
     private var closed = false
     private var waiter: CheckedContinuation<[Item]?, Never>?
+    /// Scores each run before it is queued, when the project has rule-based evaluators.
+    private let scorer: RunScorer?
+
+    init(scorer: RunScorer? = nil) { self.scorer = scorer }
 
     /// Encodes the run on the caller's (worker's) thread, so the single writer only inserts.
     func push(_ record: TraceRecord) {
-        let trace = Item { try EncodedTrace(record) }
+        let trace = Item {
+            var encoded = try EncodedTrace(record)
+            encoded.score = scorer?.score(record)
+            return encoded
+        }
         lock.lock()
         if let waiter {
             self.waiter = nil

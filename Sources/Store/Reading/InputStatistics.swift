@@ -7,12 +7,15 @@ public struct InputStatistics: Sendable, Equatable {
     public var persona: String?
     public var runs: Int
     public var successes: Int
+    /// Runs that pass: succeeded and, where the experiment is scored, reached its latest scoring's threshold.
+    public var passes: Int = 0
     /// Every run's duration, ascending.
     public var durations: [Double]
     /// The distinct output texts of the successful runs, sorted.
     public var outputs: [String]
 
     public var successRate: Double { runs == 0 ? 0 : Double(successes) / Double(runs) }
+    public var passRate: Double { runs == 0 ? 0 : Double(passes) / Double(runs) }
 
     /// The middle duration (the mean of the two middle ones for an even count).
     public var medianDurationMs: Double {
@@ -48,10 +51,14 @@ extension ExperimentStore {
         var groups: [InputGroup] = []
         var firstWithHash: [UInt64: Int] = [:]
         var nextWithHash: [Int?] = []
+        let latestEvaluationID = try database.scalarInt("SELECT max(id) FROM evaluations WHERE experiment_id = ?", [experimentID])
         try database.prepare("""
-            SELECT input, persona, success, duration_ms, output FROM traces WHERE experiment_id = ? ORDER BY run_index
-            """).forEachRow([experimentID]) { row in
+            SELECT t.input, t.persona, t.success, t.duration_ms, t.output, r.pass
+            FROM traces AS t LEFT JOIN trace_results AS r ON r.evaluation_id = ?2 AND r.trace_row = t.id
+            WHERE t.experiment_id = ?1 ORDER BY t.run_index
+            """).forEachRow([experimentID, latestEvaluationID]) { row in
                 let success = row.bool(2)
+                let passed = success && (row.isNull(5) || row.bool(5))
                 let duration = row.double(3)
                 let hasPersona = !row.isNull(1)
                 row.withTextBytes(0) { input in
@@ -70,6 +77,7 @@ extension ExperimentStore {
                             firstWithHash[hash] = group
                         }
                         groups[group].durations.append(duration)
+                        if passed { groups[group].passes += 1 }
                         if success {
                             groups[group].successes += 1
                             row.withTextBytes(4) { groups[group].addOutput($0) }
@@ -102,6 +110,7 @@ private struct InputGroup {
     let input: [UInt8]
     let persona: [UInt8]?
     var successes = 0
+    var passes = 0
     var durations: [Double] = []
     /// Distinct outputs with their hashes; `lookup` indexes them once there are many.
     var outputs: [(hash: UInt64, bytes: [UInt8])] = []
@@ -133,7 +142,7 @@ private struct InputGroup {
     func statistics() -> InputStatistics {
         InputStatistics(
             input: String(decoding: input, as: UTF8.self), persona: persona.map { String(decoding: $0, as: UTF8.self) },
-            runs: durations.count, successes: successes, durations: durations.sorted(),
+            runs: durations.count, successes: successes, passes: passes, durations: durations.sorted(),
             outputs: outputs.map { String(decoding: $0.bytes, as: UTF8.self) }.sorted())
     }
 }

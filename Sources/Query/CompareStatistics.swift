@@ -1,0 +1,75 @@
+import Core
+import Evaluation
+import Foundation
+import Store
+
+/// The paired statistics of `query compare` (docs/statistics.md): the unit is the input (text + persona), each
+/// input's pass rate over its iterations in A and in another experiment.
+struct CompareStatistics: Sendable {
+    /// Index into the compared experiments of the one set against A.
+    let experiment: Int
+    let statistics: ComparisonStatistics
+
+    init(baseline: [InputStatistics], other: [InputStatistics], experiment: Int, alpha: Double) {
+        var options = ComparisonOptions()
+        options.alpha = alpha
+        self.experiment = experiment
+        statistics = Evaluation.Comparison.compare(a: Self.counts(baseline), b: Self.counts(other), options: options)
+    }
+
+    static func counts(_ list: [InputStatistics]) -> [Evaluation.InputKey: PassCount] {
+        var counts: [Evaluation.InputKey: PassCount] = [:]
+        counts.reserveCapacity(list.count)
+        for s in list { counts[Evaluation.InputKey(input: s.input, persona: s.persona)] = PassCount(passes: s.passes, runs: s.runs) }
+        return counts
+    }
+
+    /// The per-input test of `key`, when the input is in both experiments.
+    func input(_ key: Store.InputKey) -> InputComparison? { byKey[Evaluation.InputKey(input: key.input, persona: key.persona)] }
+
+    private var byKey: [Evaluation.InputKey: InputComparison] {
+        Dictionary(uniqueKeysWithValues: statistics.perInput.map { ($0.key, $0) })
+    }
+
+    static func keyJSON(_ key: Evaluation.InputKey) -> JSON {
+        .object([("input", .string(key.input)), ("persona", Figures.text(key.persona))])
+    }
+
+    /// `statistics` in compare's JSON.
+    var json: JSON {
+        let s = statistics
+        return .object([
+            ("unit", .string("input")), ("inputs", .int(s.inputs)),
+            ("pass_rate_a", Figures.rate(s.passRateA)), ("pass_rate_b", Figures.rate(s.passRateB)),
+            ("delta", Figures.rate(s.delta)), ("ci95", .array([Figures.rate(s.ci95.low), Figures.rate(s.ci95.high)])),
+            ("sign_test_p", .double(s.signTestP)), ("verdict", .string(s.verdict.rawValue)),
+            ("significant_regressions", .int(s.significantRegressions.count)),
+        ])
+    }
+
+    /// `flipped` in compare's JSON.
+    var flipped: JSON {
+        .object([("to_fail", .array(statistics.flippedToFail.map(Self.keyJSON))),
+                 ("to_pass", .array(statistics.flippedToPass.map(Self.keyJSON)))])
+    }
+
+    /// The verdict as one line: `regressed: Δ -0.400 (95% CI -0.550 to -0.250), sign test p = 0.0078, 20 inputs`.
+    var verdictLine: String {
+        let s = statistics
+        func f(_ x: Double) -> String { String(format: "%+.3f", x) }
+        return "\(s.verdict.rawValue): Δ pass rate \(f(s.delta)) (95% CI \(f(s.ci95.low)) to \(f(s.ci95.high))), "
+            + "sign test p = \(String(format: "%.4g", s.signTestP)), \(s.inputs) inputs, "
+            + "\(s.significantRegressions.count) significant per-input regression\(s.significantRegressions.count == 1 ? "" : "s")"
+    }
+
+    func table(label: String) -> ReportTable {
+        let s = statistics
+        return ReportTable(title: "Statistics, \(label) against A (unit: input) — \(verdictLine)", columns: [
+            ReportColumn("inputs", .int), ReportColumn("pass A", .rate), ReportColumn("pass \(label)", .rate),
+            ReportColumn("Δ", .deltaRate), ReportColumn("CI low", .deltaRate), ReportColumn("CI high", .deltaRate),
+            ReportColumn("sign test p"), ReportColumn("verdict"),
+        ], rows: [[.int(s.inputs), Figures.rate(s.passRateA), Figures.rate(s.passRateB), Figures.rate(s.delta),
+                   Figures.rate(s.ci95.low), Figures.rate(s.ci95.high), .string(String(format: "%.4g", s.signTestP)),
+                   .string(s.verdict.rawValue)]])
+    }
+}
