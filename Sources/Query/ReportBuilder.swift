@@ -82,11 +82,18 @@ public enum ReportBuilder {
         }
     }
 
-    /// Whether the experiment's runs carry scores (pass rates then come from the scores). The evaluation
-    /// lands with migration 004; until then no experiment is scored.
-    static func scored(_ record: ExperimentRecord, store: ExperimentStore) throws -> Bool { false }
+    /// Whether the experiment's runs carry scores (pass rates then come from the scores).
+    static func scored(_ record: ExperimentRecord, store: ExperimentStore) throws -> Bool {
+        try store.latestEvaluation(experimentID: record.id) != nil
+    }
 
-    /// The statistical verdict of head against base. The statistics arrive with the Evaluation module;
-    /// until then the comparison shows the per-input changes only.
-    static func verdict(base: ExperimentRecord, head: ExperimentRecord, store: ExperimentStore) throws -> Verdict? { nil }
+    /// The statistical verdict of head against base: the same paired statistics as `query compare`.
+    static func verdict(base: ExperimentRecord, head: ExperimentRecord, store: ExperimentStore) throws -> Verdict? {
+        let statistics = CompareStatistics(
+            baseline: try store.inputStatistics(experimentID: base.id), other: try store.inputStatistics(experimentID: head.id),
+            experiment: 1, alpha: 0.05).statistics
+        guard statistics.inputs > 0 else { return nil }
+        return Verdict(metric: "pass rate", delta: statistics.delta, ciLow: statistics.ci95.low, ciHigh: statistics.ci95.high,
+                       signTestP: statistics.signTestP, verdict: statistics.verdict.rawValue)
+    }
 }

@@ -64,9 +64,20 @@ extension ExperimentStore {
         return result
     }
 
-    /// The evaluators' scores of these runs. Empty until migration 004 adds `trace_scores`: this is the one
-    /// place that will read them.
+    /// The evaluators' scores of these runs in their experiment's latest scoring (`trace_scores`), in the
+    /// config's order; a score counts as passed when it is 1 or more, FluxLoop's full marks for one check.
     public func runScores(traceIDs: [String]) throws -> [String: [RunScore]] {
-        [:]
+        guard !traceIDs.isEmpty else { return [:] }
+        var result: [String: [RunScore]] = [:]
+        let statement = try database.prepare(
+            "SELECT trace_id, evaluator, score, reason FROM trace_scores WHERE trace_id = ? ORDER BY position")
+        for traceID in traceIDs {
+            try statement.forEachRow([traceID]) { row in
+                result[traceID, default: []].append(RunScore(
+                    name: row.text("evaluator"), value: row.double("score"), passed: row.double("score") >= 1,
+                    reason: row.optionalText("reason") ?? ""))
+            }
+        }
+        return result
     }
 }

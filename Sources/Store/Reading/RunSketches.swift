@@ -24,9 +24,13 @@ public struct RunSketch: Sendable, Equatable {
 }
 
 extension ExperimentStore {
-    /// The verdict column of the run stream. Scores arrive with migration 004 (`trace_evaluation`): this is
-    /// the one place to join them in; until then every run's `scorePassed` is nil and the report uses success.
-    static let scoreVerdictColumn = "NULL"
+    /// The verdict column of the run stream: FluxLoop's `pass` in the experiment's latest scoring, NULL for a
+    /// run that scoring did not cover (and for every run of an unscored experiment). Read through the
+    /// `trace_results_by_trace` index, one probe per run.
+    static let scoreVerdictColumn = """
+        (SELECT r.pass FROM trace_results AS r WHERE r.trace_row = t.id AND r.evaluation_id =
+            (SELECT max(e.id) FROM evaluations AS e WHERE e.experiment_id = t.experiment_id))
+        """
 
     private static func sketchSQL(where condition: String, tracebacks: Bool) -> String {
         """
