@@ -137,7 +137,8 @@ import Testing
             #expect(try JSON.parse(closing.metadata)["closing"] == .bool(true))
             // As FluxLoop writes it: the closing turn of conversation_state carries "closing": true after its content,
             // and no other turn has the key.
-            let stateTurns = try #require(try JSON.parse(#require(trace.conversationState))["turns"]?.arrayValue)
+            let stateText = try #require(trace.conversationState)
+            let stateTurns = try #require(try JSON.parse(stateText)["turns"]?.arrayValue)
             #expect(stateTurns.last?.objectValue?.map(\.key) == ["role", "content", "closing"])
             #expect(stateTurns.last?["closing"] == .bool(true) && stateTurns.last?["content"] == .string("Bye now"))
             #expect(stateTurns.dropLast().allSatisfy { $0["closing"] == nil })
