@@ -17,7 +17,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, ".build", "release", "fluxloop")
+# FLUXLOOP_BINARY runs another build (for example an older one, side by side).
+BINARY = os.environ.get("FLUXLOOP_BINARY") or os.path.join(ROOT, ".build", "release", "fluxloop")
 # The agents are the test fixtures, so the benchmark measures what the tests check.
 FIXTURES = os.path.join(ROOT, "Tests", "RunnerTests", "Fixtures", "agents")
 AGENTS = {"trivial3_agent": os.path.join(FIXTURES, "trivial3_agent.py"),
@@ -41,9 +42,23 @@ def run_once(runs, parallel, agent="trivial3_agent"):
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         if child.returncode != 0:
             sys.exit("fluxloop failed (%d): %s" % (child.returncode, err.decode()[-2000:]))
-        return wall, usage.ru_maxrss / 1024.0
+        sizes = database_and_export_bytes(os.path.join(folder, "experiments"))
+        return wall, usage.ru_maxrss / 1024.0, sizes
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def database_and_export_bytes(output):
+    """The database file (with any log left) and the exported data files (report.html left out)."""
+    database = sum(os.path.getsize(os.path.join(output, name)) for name in os.listdir(output)
+                   if name.startswith("fluxloop.db"))
+    export = 0
+    for entry in os.listdir(output):
+        folder = os.path.join(output, entry)
+        if os.path.isdir(folder):
+            export += sum(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder)
+                          if name != "report.html" and os.path.isfile(os.path.join(folder, name)))
+    return database, export
 
 
 def workers(args, agent):
@@ -81,13 +96,14 @@ def main():
         walls = []
         peak = 0.0
         for _ in range(args.repeat):
-            wall, rss = run_once(runs, args.parallel)
+            wall, rss, (database, export) = run_once(runs, args.parallel)
             walls.append(wall)
             peak = max(peak, rss)
         walls.sort()
         wall = walls[len(walls) // 2]
         results[runs] = wall
-        print("%8d runs: %7.2f s  %8.0f runs/s  peak RSS (max so far) %6.1f MB" % (runs, wall, runs / wall, peak))
+        print("%8d runs: %7.2f s  %8.0f runs/s  peak RSS (max so far) %6.1f MB  database %.1f MB, export %.1f MB (%.2fx)"
+              % (runs, wall, runs / wall, peak, database / 1e6, export / 1e6, database / max(export, 1)))
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
         ratio = results[large] / (results[small] * large / small)

@@ -135,6 +135,16 @@ import Testing
             let closing = try #require(trace.turns.last)
             #expect(closing.content == "Bye now" && closing.source == "supervisor" && closing.turnIndex == 2)
             #expect(try JSON.parse(closing.metadata)["closing"] == .bool(true))
+            // As FluxLoop writes it: the closing turn of conversation_state carries "closing": true after its content,
+            // and no other turn has the key.
+            let stateText = try #require(trace.conversationState)
+            let stateTurns = try #require(try JSON.parse(stateText)["turns"]?.arrayValue)
+            #expect(stateTurns.last?.objectValue?.map(\.key) == ["role", "content", "closing"])
+            #expect(stateTurns.last?["closing"] == .bool(true) && stateTurns.last?["content"] == .string("Bye now"))
+            #expect(stateTurns.dropLast().allSatisfy { $0["closing"] == nil })
+            // The exported trace_summary.jsonl line has the same turn.
+            let summary = try String(contentsOf: try #require(project.experimentFolders().first).appending(path: "trace_summary.jsonl"), encoding: .utf8)
+            #expect(summary.contains(#"{"role": "user", "content": "Bye now", "closing": true}"#))
         }
         // persona_override forces the persona, whatever the input names.
         do {

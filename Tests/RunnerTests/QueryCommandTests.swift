@@ -279,8 +279,6 @@ import Testing
             "ANALYZE",
             "REINDEX",
             "SELECT load_extension('/tmp/nothing')",
-            "SELECT * FROM pragma_journal_mode('delete')",
-            "SELECT * FROM pragma_writable_schema(1)",
         ]
         for statement in refused {
             let result = try f.query(["sql", statement, "--format", "json"])
@@ -288,6 +286,17 @@ import Testing
             #expect(result.stderr.contains("refused") || result.stderr.contains("only one statement"), "\(statement): \(result.stderr)")
             #expect(result.stdout.isEmpty, "\(statement)")
         }
+        // Pragma functions read; those that would set something do not exist as functions, so SQLite rejects them.
+        for statement in ["SELECT * FROM pragma_journal_mode('delete')", "SELECT * FROM pragma_writable_schema(1)",
+                          "SELECT * FROM pragma_user_version(7)"] {
+            let result = try f.query(["sql", statement, "--format", "json"])
+            #expect(result.status == 2, "\(statement): \(result.output)")
+            #expect(result.stderr.contains("refused") || result.stderr.contains("could not run"), "\(statement): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(statement)")
+        }
+        let columns = try f.query(["sql", "SELECT name FROM pragma_table_info('experiments') WHERE name = 'status'", "--format", "json"])
+        #expect(columns.status == 0 && columns.stdout.contains("status"), "\(columns.output)")
+        #expect(try f.query(["sql", "PRAGMA user_version"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: attached))
         #expect(!FileManager.default.fileExists(atPath: vacuumed))
         let attach = try f.query(["sql", "ATTACH DATABASE '\(attached)' AS other"])

@@ -126,6 +126,38 @@ import Testing
             "recorded content | new question | 1 | None | silver",
         ])
         #expect(traces.allSatisfy { $0["callback_messages"]?["send"]?.arrayValue?.count == 1 })
+        // The configuration snapshot shows the null that was configured, not FluxLoop's default path.
+        let folder = try #require(project.experimentFolders().first)
+        #expect(try project.json(folder, "summary.json")["config"]?["replay_args"]?["override_param_path"] == .null)
+        let yaml = try String(contentsOf: folder.appending(path: "config.yaml"), encoding: .utf8)
+        #expect(yaml.contains("override_param_path: null") && !yaml.contains("data.content"), "\(yaml)")
+        let stored = try #require(try project.store().experiments().first)
+        #expect(try JSON.parse(stored.configJSON)["replay_args"]?["override_param_path"] == .null)
+    }
+
+    @Test func replayWarningsFollowTheConfigurationLine() throws {
+        let project = try Self.project(target: "replay_handlers:handle_plain", recording: "plain_recording.jsonl",
+                                       replay: "override_param_path: payload.text", inputs: ["hello"])
+        defer { project.cleanup() }
+        // One file for both streams, so the order is the order of the writes (the console does not buffer).
+        let combined = project.folder.deletingLastPathComponent().appending(path: "combined.txt")
+        _ = FileManager.default.createFile(atPath: combined.path, contents: nil)
+        let output = try FileHandle(forWritingTo: combined)
+        let process = Process()
+        process.executableURL = try Repo.fluxloop
+        process.arguments = ["run", "experiment", "--yes"]
+        process.currentDirectoryURL = project.folder
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let text = try String(contentsOf: combined, encoding: .utf8)
+        #expect(process.terminationStatus == 0, "\(text)")
+        let configuration = try #require(text.range(of: "Loading configuration from:"), "\(text)")
+        let warning = try #require(text.range(of: "[WARN] replay_args.override_param_path 'payload.text'"), "\(text)")
+        let summary = try #require(text.range(of: "Experiment Summary"), "\(text)")
+        #expect(configuration.lowerBound < warning.lowerBound && warning.lowerBound < summary.lowerBound, "\(text)")
     }
 
     @Test func listIndexPathReplacesOneMessage() throws {

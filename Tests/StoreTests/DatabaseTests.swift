@@ -30,6 +30,25 @@ import Testing
         #expect(try store.experiment(id: "exp-1")?.executedRuns == 1)
     }
 
+    @Test func newFilesGetLargePagesAndExistingOnesKeepTheirs() throws {
+        let folder = TemporaryFolder(); defer { folder.cleanup() }
+        let fresh = try ExperimentStore(path: folder.path("new.db"))
+        try fresh.createExperiment(Sample.experiment(runs: 1))
+        #expect(try fresh.database.scalarInt("PRAGMA page_size") == 16384)
+        // The checkpoint thresholds are the same in bytes (8 MiB and 32 MiB of log), whatever the page size.
+        #expect(fresh.database.checkpointer?.backgroundFrames == 512 && fresh.database.checkpointer?.writerFrames == 2048)
+
+        do {
+            let old = try Database(path: folder.path("old.db"))
+            try old.execute("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x)")
+        }
+        let reopened = try ExperimentStore(path: folder.path("old.db"))
+        try reopened.createExperiment(Sample.experiment(runs: 1))
+        #expect(try reopened.database.scalarInt("PRAGMA page_size") == 4096)
+        #expect(reopened.database.checkpointer?.backgroundFrames == 2048 && reopened.database.checkpointer?.writerFrames == 8192)
+        #expect(try reopened.database.scalarInt("SELECT count(*) FROM experiments") == 1)
+    }
+
     @Test func errorsCarryCodesMessageAndSQL() throws {
         let folder = TemporaryFolder(); defer { folder.cleanup() }
         let store = try ExperimentStore(path: folder.path("db.sqlite"))

@@ -190,6 +190,33 @@ import Testing
         #expect(throws: SQLRefusal.notReadOnlyConnection) { try writable.runReadOnly("SELECT 1") }
     }
 
+    @Test func sqlReadsThroughPragmaFunctionsButNeverWritesAPragma() throws {
+        let folder = TemporaryFolder(); defer { folder.cleanup() }
+        let path = folder.path("fluxloop.db")
+        do { _ = try makeStore(folder) }
+        let before = fileBytes(path)
+        let database = try Database(path: path, mode: .readOnly)
+        // The statement form and the table-valued function form describe the same columns.
+        let statement = try database.runReadOnly("PRAGMA table_info(experiments)")
+        let function = try database.runReadOnly("SELECT * FROM pragma_table_info('experiments')")
+        #expect(function.rows == statement.rows && !function.rows.isEmpty)
+        #expect(try database.runReadOnly("SELECT name FROM pragma_table_info('traces') WHERE name = 'trace_id'").rows == [[.text("trace_id")]])
+        let indexes = try database.runReadOnly("SELECT count(*) FROM pragma_index_list('traces')")
+        #expect(indexes.rows.first?.first.map { $0 != .integer(0) } == true)
+        #expect(try database.runReadOnly("SELECT page_size FROM pragma_page_size()").rows == [[.integer(Int64(Database.newFilePageSize))]])
+        #expect(try database.runReadOnly("SELECT * FROM pragma_user_version").rows == [[.integer(0)]])
+        // Every pragma that sets something stays refused, in either form, and so do writes to the schema table.
+        for sql in ["PRAGMA user_version = 7", "PRAGMA journal_mode = DELETE", "PRAGMA query_only = 0", "PRAGMA page_size = 512",
+                    "PRAGMA writable_schema = 1", "SELECT * FROM pragma_user_version(7)", "SELECT * FROM pragma_query_only(0)",
+                    "SELECT * FROM pragma_journal_mode('delete')", "UPDATE sqlite_master SET sql = ''",
+                    "UPDATE sqlite_schema SET name = 'x' WHERE name = 'traces'", "DELETE FROM sqlite_master"] {
+            #expect(throws: SQLRefusal.self, "\(sql)") { try database.runReadOnly(sql) }
+        }
+        #expect(try database.runReadOnly("PRAGMA user_version").rows == [[.integer(0)]])
+        #expect(try database.runReadOnly("PRAGMA query_only").rows == [[.integer(1)]])
+        #expect(fileBytes(path) == before)
+    }
+
     @Test func exportedFolderImportsBackIdentically() throws {
         let folder = TemporaryFolder(); defer { folder.cleanup() }
         let source = try ExperimentStore(path: folder.path("source.db"))

@@ -2,7 +2,9 @@
 //   fluxloop-store-bench bench [--traces N] [--batch K] [--only single|batched|writer|export] [--writer 1]
 //       append N traces (3 observations, 2 turns each) with a commit per trace and in batches, then export.
 //       As in the runner, a producer thread encodes traces while the writer inserts; the batched figure is also
-//       given with encoding on the writer, and with --writer for the writer alone.
+//       given with encoding on the writer, and with --writer for the writer alone. Ends with the size of the
+//       commit-per-trace database against its exported folder. --page-size B creates the databases with
+//       B-byte pages instead of the store's default (to compare candidates); --keep keeps the files.
 //   fluxloop-store-bench append --db PATH --experiment ID --traces N   one writer process (used by the tests)
 import Foundation
 import Store
@@ -83,6 +85,29 @@ func pipelined(_ records: [TraceRecord], batch: Int, write: ([EncodedTrace]) thr
     }
 }
 
+/// Bytes of the regular files under `folder`.
+func bytes(under folder: URL) -> Int {
+    guard let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey])
+    else { return 0 }
+    var total = 0
+    for case let file as URL in files {
+        let values = try? file.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+        if values?.isRegularFile == true { total += values?.fileSize ?? 0 }
+    }
+    return total
+}
+
+/// Opens a store at `path`, first creating the file with `pageSize`-byte pages when one is given.
+func store(_ path: String, pageSize: Int?) throws -> ExperimentStore {
+    if let pageSize {
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        let database = try Database(path: path)
+        try database.execute("PRAGMA page_size = \(pageSize); PRAGMA journal_mode = WAL")
+    }
+    return try ExperimentStore(path: path)
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(1)
@@ -103,13 +128,14 @@ do {
         let batch = Int(option("--batch", "1000")!) ?? 1000
         // --only single|batched|export: profile one part alone.
         let only = option("--only")
+        let pageSize = option("--page-size").flatMap { Int($0) }
         let folder = FileManager.default.temporaryDirectory.appending(path: "fluxloop-store-bench-\(UUID().uuidString)")
         defer { if option("--keep") == nil { try? FileManager.default.removeItem(at: folder) } else { print("kept \(folder.path)") } }
         let records = (0..<count).map { trace($0, experiment: "one") }
         print("store benchmark: \(count) traces, 3 observations + 2 turns each, SQLite \(Database.sqliteVersion)")
         print("(as in the runner, traces are encoded by their producer on another thread while the writer inserts)")
 
-        let single = try ExperimentStore(path: folder.appending(path: "single.db").path)
+        let single = try store(folder.appending(path: "single.db").path, pageSize: pageSize)
         try single.createExperiment(experiment("one", runs: count))
         if only == nil || only == "single" {
             let perTrace = try seconds {
@@ -125,7 +151,7 @@ do {
         }
 
         if only == nil || only == "batched" {
-            let batched = try ExperimentStore(path: folder.appending(path: "batched.db").path)
+            let batched = try store(folder.appending(path: "batched.db").path, pageSize: pageSize)
             try batched.createExperiment(experiment("one", runs: count))
             let batchedTime = try seconds {
                 try pipelined(records, batch: batch) { try batched.appendTraces($0, experimentID: "one") }
@@ -134,7 +160,7 @@ do {
         }
         if option("--writer") != nil || only == "writer" {
             // The writer's own limit: every trace encoded before the clock starts.
-            let alone = try ExperimentStore(path: folder.appending(path: "writer.db").path)
+            let alone = try store(folder.appending(path: "writer.db").path, pageSize: pageSize)
             try alone.createExperiment(experiment("one", runs: count))
             var encoded: [EncodedTrace] = []
             let encodeTime = try seconds { encoded = try records.map(EncodedTrace.init) }
@@ -147,7 +173,7 @@ do {
             print(String(format: "  writer alone (encoded beforehand): %8.0f traces/s", Double(count) / writerTime))
         }
         if only == nil {
-            let inline = try ExperimentStore(path: folder.appending(path: "inline.db").path)
+            let inline = try store(folder.appending(path: "inline.db").path, pageSize: pageSize)
             try inline.createExperiment(experiment("one", runs: count))
             let inlineTime = try seconds {
                 for start in stride(from: 0, to: count, by: batch) {
@@ -165,6 +191,15 @@ do {
             }
             print(String(format: "export folder    : %8.0f traces/s  (%.2f s, %d traces, %d observations)",
                          Double(result.traces) / exportTime, exportTime, result.traces, result.observations))
+            // The whole log copied back first, so the file holds everything.
+            try single.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            let databaseBytes = ["single.db", "single.db-wal"].reduce(0) {
+                $0 + ((try? FileManager.default.attributesOfItem(atPath: folder.appending(path: $1).path)[.size] as? Int) ?? 0)
+            }
+            let exportBytes = bytes(under: folder.appending(path: "export"))
+            let pageBytes = try single.database.scalarInt("PRAGMA page_size") ?? 0
+            print(String(format: "size             : database %.1f MB, export %.1f MB (%.2fx; %d-byte pages)",
+                         Double(databaseBytes) / 1e6, Double(exportBytes) / 1e6, Double(databaseBytes) / Double(max(exportBytes, 1)), pageBytes))
         }
     default:
         fail("usage: fluxloop-store-bench bench [--traces N] [--batch K] | append --db PATH --experiment ID --traces N")

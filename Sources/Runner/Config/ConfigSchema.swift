@@ -55,12 +55,15 @@ struct FieldSpec: Sendable {
     /// FluxLoop's default; nil means `None`, left out of the snapshot when not set.
     var defaultValue: JSON?
     var required = false
+    /// An explicit `null` is a value of its own (not the default) and shows as null in the snapshot.
+    var keepsNull = false
 
-    init(_ key: String, _ kind: FieldKind, _ defaultValue: JSON? = nil, required: Bool = false) {
+    init(_ key: String, _ kind: FieldKind, _ defaultValue: JSON? = nil, required: Bool = false, keepsNull: Bool = false) {
         self.key = key
         self.kind = kind
         self.defaultValue = defaultValue
         self.required = required
+        self.keepsNull = keepsNull
     }
 }
 
@@ -145,7 +148,8 @@ enum FluxLoopSchema {
             ("send_message_callback", .string("builtin:collector.send")),
             ("send_error_callback", .string("builtin:collector.error")),
         ])),
-        FieldSpec("override_param_path", .string, .string("data.content")),
+        // null keeps the recorded values (see ReplaySetup), so it must not read as the default.
+        FieldSpec("override_param_path", .string, .string("data.content"), keepsNull: true),
     ], warnUnknown: true)
 
     static let evaluator = ModelSchema(fields: [
@@ -244,6 +248,8 @@ struct SchemaNormalizer {
             let fieldPath = path.isEmpty ? field.key : "\(path).\(field.key)"
             if let present = value[field.key], !present.isNull {
                 members.append((field.key, try coerce(present, kind: field.kind, path: fieldPath)))
+            } else if field.keepsNull, value[field.key] != nil {
+                members.append((field.key, .null))
             } else if field.required {
                 let fix = schema.requiredFix[field.key] ?? "add it"
                 throw ConfigError.missingKey(file: value.location.description, key: fieldPath, fix: fix)

@@ -43,8 +43,8 @@ public struct LoadedProject: Sendable {
     /// The file named by --config (or the legacy file).
     public let configFile: URL
     public let config: ExperimentConfig
-    /// Unknown keys etc., printed by the CLI as "[WARN] ...".
-    public let warnings: [String]
+    /// Unknown keys, replay setup warnings etc., printed as "[WARN] ..." after the "Loading configuration" line.
+    public var warnings: [String]
     /// The FluxLoop root (--root, default ./fluxloop), absolute.
     public let rootDirectory: URL
     /// Every config file that was read, in merge order.

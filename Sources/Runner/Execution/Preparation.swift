@@ -15,7 +15,7 @@ struct Preparation: Sendable {
 
     /// Loads and checks everything that can be checked without running the agent.
     static func prepare(_ options: RunOptions) throws -> Preparation {
-        let project: LoadedProject
+        var project: LoadedProject
         let inputs: [InputEntry]
         let plan: RunPlan
         do {
@@ -30,9 +30,9 @@ struct Preparation: Sendable {
             ? try ConversationSettings.make(config, environment: WorkerLaunch.agentEnvironment(config)) : nil
         if config.replayArgs?["enabled"]?.boolValue == true {
             // Argument replay: the recording must be usable before any run (Replay/ReplaySetup.swift).
+            // Its warnings print with the configuration's, after the "Loading configuration" line, as FluxLoop's do.
             do {
-                let console = Console()
-                for warning in try ReplaySetup.load(project)?.warnings ?? [] { console.warn(warning) }
+                project.warnings += try ReplaySetup.load(project)?.warnings ?? []
             } catch {
                 throw RunError.configuration(error.description)
             }

@@ -40,9 +40,16 @@ extension WorkerLoop {
         var lastValue: [(key: String, value: JSON)] = []
         var fields = TraceFields()
 
+        // Set when the supervisor's closing message ends the transcript: FluxLoop marks that turn `"closing": true`.
+        var closed = false
+
         func state(_ status: String) -> JSON {
-            .object([
-                ("turns", .array(transcript.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),
+            var turnObjects = transcript.map { JSON.object([("role", .string($0.role)), ("content", .string($0.content))]) }
+            if closed, case let .object(members)? = turnObjects.last {
+                turnObjects[turnObjects.count - 1] = .object(members + [("closing", .bool(true))])
+            }
+            return .object([
+                ("turns", .array(turnObjects)),
                 ("metadata", metadata), ("context", .object(context)), ("status", .string(status)),
             ])
         }
@@ -107,6 +114,7 @@ extension WorkerLoop {
                     turns.append(TurnRecord(turnIndex: replies + 1, role: "user", content: closing, source: "supervisor",
                                             metadata: JSON.object(closingMetadata).text))
                     transcript.append(("user", closing))
+                    closed = true
                 }
                 break conversation
             }

@@ -135,19 +135,11 @@ struct ReplaySetup: Sendable {
     // MARK: - Pieces
 
     /// `override_param_path`: nil when set to null (or ""), FluxLoop's default when not given.
-    ///
-    /// The normalized config cannot tell an explicit null from a missing key (both get the default), so
-    /// the YAML files are read again for it.
+    /// (The normalized config keeps an explicit null; see `FieldSpec.keepsNull`.)
     static func overridePath(_ project: LoadedProject) throws(ReplayError) -> String? {
-        var explicitNull = false
-        var tree: YValue?
-        for file in project.configFiles {
-            guard let parsed = try? YAMLFile.read(file, display: file.path), parsed.mappingEntries != nil else { continue }
-            tree = tree.map { YAMLFile.deepMerge($0, parsed) } ?? parsed
-        }
-        if let node = tree?["replay_args"]?["override_param_path"] { explicitNull = node.isNull }
-        if explicitNull { return nil }
-        let path = project.config.replayArgs?["override_param_path"]?.stringValue ?? defaultOverridePath
+        let value = project.config.replayArgs?["override_param_path"]
+        if value == .null { return nil }
+        let path = value?.stringValue ?? defaultOverridePath
         if path.isEmpty { return nil }
         if path.split(separator: ".", omittingEmptySubsequences: false).contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ReplayError("replay_args.override_param_path '\(path)' has an empty segment; write a dot path such "
