@@ -45,9 +45,11 @@ let package = Package(
             dependencies: ["CLibPQ", "Core"],
             plugins: ["EmbedFiles"]
         ),
+        // The engines behind one protocol: Store's SQLite and PostgresStore's PostgreSQL, picked by the locator.
+        .target(name: "TeamStore", dependencies: ["Core", "PostgresStore", "Store"]),
         .target(
             name: "Runner",
-            dependencies: ["Core", "Store", "Yams", .product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: ["Core", "Store", "TeamStore", "Yams", .product(name: "Subprocess", package: "swift-subprocess")],
             exclude: ["Python"],
             plugins: ["EmbedFiles"]
         ),
@@ -69,7 +71,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
         .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["Core", "PostgresStore", "Store", "TeamStore"]),
         .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

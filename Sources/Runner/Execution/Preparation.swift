@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Store
+import TeamStore
 
 /// A validated experiment, ready to run: the project, its inputs, the plan and where results go.
 struct Preparation: Sendable {
@@ -10,6 +11,11 @@ struct Preparation: Sendable {
     let parallel: Int
     /// How conversations are driven, for multi-turn experiments.
     let conversation: ConversationSettings?
+
+    /// True when the database is a PostgreSQL server.
+    var onServer: Bool { Backends.isServer(databasePath) }
+    /// The database as messages show it: a server URL without its password.
+    var displayDatabase: String { Backends.display(databasePath) }
 
     /// Loads and checks everything that can be checked without running the agent.
     static func prepare(_ options: RunOptions) throws -> Preparation {
@@ -59,7 +65,7 @@ struct Preparation: Sendable {
             ("Input Source", plan.usesInputsFile ? "external file" : "base inputs"),
             ("Total Runs", "\(plan.total)"),
             ("Output", shownOutput),
-            ("Database", databasePath),
+            ("Database", displayDatabase),
         ]
         if parallel > 1 { rows.append(("Parallel", "\(parallel) workers")) }
         if config.multiTurn.enabled {
