@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "fluxloop",
             dependencies: [
-                "Core", "Query", "Runner", "Store",
+                "Core", "Query", "Runner", "Store", "TeamStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
