@@ -66,6 +66,7 @@ let package = Package(
         ),
         // Benchmarks live in bench/; the store one doubles as a second writer process for the tests.
         .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
+        .executableTarget(name: "fluxloop-pg-bench", dependencies: ["Core", "Store", "TeamStore"], path: "bench/PostgresBench"),
         .executableTarget(name: "fluxloop-query-bench", dependencies: ["Core", "Store"], path: "bench/QueryBench"),
         .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Golden"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
