@@ -22,13 +22,16 @@ do {
                                                 configJSON: #"{"name": "bench"}"#, toolVersion: "bench"))
     let stamp = Timestamp.now()
     // Encoded outside the timed part, as workers encode their runs before the writer sees them.
-    let traces = try (0..<runs).map { index in
-        try EncodedTrace(TraceRecord(
+    var traces: [EncodedTrace] = []
+    traces.reserveCapacity(runs)
+    for index in 0..<runs {
+        let failed = index % 10 == 0
+        let record = TraceRecord(
             traceID: UUID().uuidString.lowercased(), runIndex: index, iteration: index % 3, persona: "p\(index % 4)",
             inputIndex: index % 50, input: "input number \(index % 50)", output: "reply \(index)",
-            success: index % 10 != 0, errorType: index % 10 == 0 ? "ValueError" : nil,
-            errorMessage: index % 10 == 0 ? "boom" : nil, durationMs: Double(index % 97) + 0.5,
-            startedAt: stamp, endedAt: stamp))
+            success: !failed, errorType: failed ? "ValueError" : nil, errorMessage: failed ? "boom" : nil,
+            durationMs: Double(index % 97) + 0.5, startedAt: stamp, endedAt: stamp)
+        traces.append(try EncodedTrace(record))
     }
     let start = Date()
     var offset = 0
