@@ -45,9 +45,11 @@ let package = Package(
             dependencies: ["CLibPQ", "Core"],
             plugins: ["EmbedFiles"]
         ),
+        // The engines behind one protocol: Store's SQLite and PostgresStore's PostgreSQL, picked by the locator.
+        .target(name: "TeamStore", dependencies: ["Core", "PostgresStore", "Store"]),
         .target(
             name: "Runner",
-            dependencies: ["Core", "Store", "Evaluation", "Yams", .product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: ["Core", "Store", "Evaluation", "TeamStore", "Yams", .product(name: "Subprocess", package: "swift-subprocess")],
             exclude: ["Python"],
             plugins: ["EmbedFiles"]
         ),
@@ -58,18 +60,19 @@ let package = Package(
         .executableTarget(
             name: "fluxloop",
             dependencies: [
-                "Core", "Query", "Runner", "Store",
+                "Core", "Query", "Runner", "Store", "TeamStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live in bench/; the store one doubles as a second writer process for the tests.
         .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
+        .executableTarget(name: "fluxloop-pg-bench", dependencies: ["Core", "Store", "TeamStore"], path: "bench/PostgresBench"),
         .executableTarget(name: "fluxloop-query-bench", dependencies: ["Core", "Store"], path: "bench/QueryBench"),
         .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Golden"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
         .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["Core", "PostgresStore", "Store", "TeamStore"]),
         .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store", "Evaluation"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,7 +10,7 @@ struct Fluxloop: AsyncParsableCommand {
         commandName: "fluxloop",
         abstract: "Run an AI agent through simulated users and keep every run in a local SQLite database.",
         version: FluxloopVersion.current,
-        subcommands: [Run.self, Query.self, ReportCommand.self, Evaluate.self, Init.self, Generate.self, DoctorCommand.self]
+        subcommands: [Run.self, Query.self, ReportCommand.self, Evaluate.self, Init.self, Generate.self, DoctorCommand.self, Push.self, Pull.self]
     )
 
     /// Parses and runs like ArgumentParser's own `main`, and is the one place errors become a message and an exit

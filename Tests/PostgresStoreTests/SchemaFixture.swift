@@ -44,5 +44,7 @@ enum SchemaFixture {
             '{"turns": [{"role": "user", "content": "hi"}]}', '{"decision": "stop", "score": 0.5}',
             '[{"message": "cb"}]', '{}', '\(conversation.replacingOccurrences(of: "'", with: "''"))')
         """,
+        // What an agent set through the SDK's context (migration 005 / PostgreSQL 003).
+        #"UPDATE traces SET user_id = 'u-1', tags = '["a", "b"]', trace_metadata = '{"k": "v", "n": 2}' WHERE trace_id = 't1'"#,
     ]
 }

@@ -37,6 +37,12 @@ public enum DatabaseLocator {
         requested(db, environment: environment).map { (absolute($0.value, currentDirectory), $0.how) }
     }
 
+    /// True for a `postgresql://` or `postgres://` URL: a database server rather than a file.
+    public static func isServerURL(_ locator: String) -> Bool {
+        let lower = locator.lowercased()
+        return lower.hasPrefix("postgresql://") || lower.hasPrefix("postgres://")
+    }
+
     /// `./experiments/fluxloop.db`: where the database is when nothing names it and there is no project.
     public static func fallback(currentDirectory: URL) -> String {
         absolute("experiments/fluxloop.db", currentDirectory)
@@ -75,6 +81,8 @@ public enum DatabaseLocator {
     }
 
     private static func absolute(_ path: String, _ currentDirectory: URL) -> String {
-        URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL.path(percentEncoded: false)
+        // A server URL is handed to the engine as it is.
+        if isServerURL(path) { return path }
+        return URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL.path(percentEncoded: false)
     }
 }

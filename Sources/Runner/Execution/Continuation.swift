@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Store
+import TeamStore
 
 /// Continuing earlier work: resuming an interrupted experiment, or rerunning the runs another one failed.
 enum Continuation {
@@ -83,7 +84,8 @@ enum Continuation {
         if let value = o.experimentName { flags += ["--experiment-name", value] }
         if let value = o.iterations { flags += ["--iterations", String(value)] }
         if let value = o.personas { flags += ["--personas", value.joined(separator: ",")] }
-        if let value = options.databasePath { flags += ["--db", value] }
+        // A server URL without its password: the resumed run finds it in PGPASSWORD or ~/.pgpass.
+        if let value = options.databasePath { flags += ["--db", DatabaseLocator.isServerURL(value) ? Backends.display(value) : value] }
         return flags.map { " " + shellQuote($0) }.joined()
     }
 

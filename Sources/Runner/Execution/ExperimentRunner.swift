@@ -100,7 +100,7 @@ public enum ExperimentRunner {
             writer = try StoreWriter(path: prepared.databasePath)
         } catch {
             if resumed == nil { try? FileManager.default.removeItem(at: folder) }
-            throw RunError.configuration("cannot use the database \(prepared.databasePath): \(error)")
+            throw RunError.configuration("cannot use the database \(prepared.displayDatabase): \(error)")
         }
         let experimentID: String
         if let resumed {
@@ -172,12 +172,13 @@ public enum ExperimentRunner {
         if let fatalError { throw RunError.storage("the experiment stopped early: \(fatalError)") }
 
         console.line("✅ Saved \(exported.observations) observations to observations.jsonl")
-        options.afterExport?(ExportedExperiment(experimentID: experimentID, folder: folder, databasePath: prepared.databasePath), console)
+        // The HTML report reads a SQLite file; on a server, `fluxloop report` is not there yet.
+        if !prepared.onServer { options.afterExport?(ExportedExperiment(experimentID: experimentID, folder: folder, databasePath: prepared.databasePath), console) }
         if let summary = try await writer.summary(experimentID: experimentID) {
             Report.results(summary, console: console)
         }
         console.line("📁 Results saved to: \(folder.path(percentEncoded: false))")
-        console.line("🗄  Database: \(prepared.databasePath) (experiment \(experimentID))")
+        console.line("🗄  Database: \(prepared.displayDatabase) (experiment \(experimentID))")
         let planned = try await writer.plannedRuns(experimentID: experimentID)
         if status == .interrupted {
             console.line("Interrupted: \(exported.traces) of \(planned) planned runs are saved. Resume with:")

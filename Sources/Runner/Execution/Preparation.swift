@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Store
+import TeamStore
 
 /// A validated experiment, ready to run: the project, its inputs, the plan and where results go.
 struct Preparation: Sendable {
@@ -12,6 +13,11 @@ struct Preparation: Sendable {
     let conversation: ConversationSettings?
     /// The rule-based evaluators that score each run as it finishes, when configs/evaluation.yaml has any.
     var scoring: ScoringConfig? = nil
+
+    /// True when the database is a PostgreSQL server.
+    var onServer: Bool { Backends.isServer(databasePath) }
+    /// The database as messages show it: a server URL without its password.
+    var displayDatabase: String { Backends.display(databasePath) }
 
     /// Loads and checks everything that can be checked without running the agent.
     static func prepare(_ options: RunOptions) throws -> Preparation {
@@ -66,7 +72,7 @@ struct Preparation: Sendable {
             ("Input Source", plan.usesInputsFile ? "external file" : "base inputs"),
             ("Total Runs", "\(plan.total)"),
             ("Output", shownOutput),
-            ("Database", databasePath),
+            ("Database", displayDatabase),
         ]
         if parallel > 1 { rows.append(("Parallel", "\(parallel) workers")) }
         if config.multiTurn.enabled {

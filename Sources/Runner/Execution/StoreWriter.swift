@@ -1,14 +1,16 @@
 import Core
 import Foundation
 import Store
+import TeamStore
 
 /// The single writer: owns the store's connection and commits each finished run as it arrives.
 actor StoreWriter {
-    private let store: ExperimentStore
+    private let store: any ExperimentBackend
     let path: String
 
+    /// Opens the database behind `path`: a SQLite file, or a PostgreSQL URL.
     init(path: String) throws {
-        store = try ExperimentStore(path: path)
+        store = try Backends.open(path)
         self.path = path
     }
 
@@ -50,16 +52,15 @@ actor StoreWriter {
     }
 
     func finish(experimentID: String, status: ExperimentStatus) throws {
-        try store.finishExperiment(id: experimentID, status: status)
+        try store.finishExperiment(id: experimentID, status: status, completedAt: Timestamp.now())
     }
 
     func export(experimentID: String, to folder: URL) throws -> Exporter.Result {
-        try Exporter(database: store.database).export(experimentID: experimentID, to: folder)
+        try store.exportExperiment(id: experimentID, to: folder)
     }
 
     func summary(experimentID: String) throws -> JSON? {
-        try store.database.scalarText("SELECT json FROM experiment_summary WHERE experiment_id = ?", [experimentID])
-            .map { try JSON.parse($0) }
+        try store.summaryJSON(experimentID: experimentID).map { try JSON.parse($0) }
     }
 }
 

@@ -80,6 +80,9 @@ public final class UTF8Text: DatabaseBindable, @unchecked Sendable {
 
     deinit { base.deallocate() }
 
+    /// The text as a Swift string (for engines other than SQLite).
+    public var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
     public func bind(to slot: ParameterSlot) -> Int32 {
         UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: count) {
             sqlite3_bind_text(slot.statement, slot.index, $0, Int32(count), nil)
