@@ -16,6 +16,16 @@ public final class PostgresExperimentStore: ExperimentBackend {
     }
 
     public var displayLocation: String { connection.redactedURL }
+    /// The schema has the score tables (migration 002), but runs are not yet scored into them on PostgreSQL.
+    public var storesScores: Bool { false }
+
+    public func latestEvaluation(experimentID: String) throws -> EvaluationRecord? { nil }
+
+    public func beginEvaluation(_ e: EvaluationRecord) throws -> Int {
+        throw PGError(sqlState: "0A000", message: "scores are not stored on PostgreSQL yet; score the experiment after pulling it into SQLite")
+    }
+
+    public func completeEvaluation(id: Int, llmCalls: Int, completedAt: String) throws {}
 
     public func createExperiment(_ e: ExperimentRecord) throws {
         _ = try connection.execute("""

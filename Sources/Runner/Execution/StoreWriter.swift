@@ -35,14 +35,15 @@ actor StoreWriter {
     /// The scoring runs are committed into (Scoring/RunScorer.swift): a resume continues its experiment's latest one
     /// when the config is unchanged.
     func scorer(_ scoring: ScoringConfig?, experimentID: String) throws -> RunScorer? {
-        guard let scoring else { return nil }
+        // PostgreSQL does not keep scores yet: its runs are stored unscored (docs/team-store.md).
+        guard let scoring, store.storesScores else { return nil }
         let record = scoring.record(experimentID: experimentID)
         if let latest = try store.latestEvaluation(experimentID: experimentID), !latest.judges,
            latest.configSHA256 == record.configSHA256 { return RunScorer(scoring: scoring, evaluationID: latest.id) }
         return RunScorer(scoring: scoring, evaluationID: try store.beginEvaluation(record))
     }
 
-    func completeScoring(_ id: Int) throws { try store.completeEvaluation(id: id) }
+    func completeScoring(_ id: Int) throws { try store.completeEvaluation(id: id, llmCalls: 0, completedAt: Timestamp.now()) }
 
     /// Marks an experiment as running again, for a resume.
     func reopen(experimentID: String) throws { try store.reopenExperiment(id: experimentID) }

@@ -26,6 +26,17 @@ public protocol ExperimentBackend: AnyObject {
     @discardableResult
     func exportExperiment(id: String, to folder: URL) throws -> Exporter.Result
 
+    // MARK: Scores committed with runs (configs/evaluation.yaml)
+
+    /// Whether this engine keeps scores; where it does not, runs are stored unscored.
+    var storesScores: Bool { get }
+    /// The experiment's latest scoring, if any.
+    func latestEvaluation(experimentID: String) throws -> EvaluationRecord?
+    /// Opens a scoring that runs are scored into as they finish; returns its id.
+    func beginEvaluation(_ e: EvaluationRecord) throws -> Int
+    /// Marks a scoring complete.
+    func completeEvaluation(id: Int, llmCalls: Int, completedAt: String) throws
+
     // MARK: Copying whole experiments between databases (push, pull)
 
     /// The experiment's row in `CopiedColumns.experiments` order, or nil when there is none.

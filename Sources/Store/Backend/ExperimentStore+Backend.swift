@@ -3,6 +3,7 @@ import Foundation
 
 extension ExperimentStore: ExperimentBackend {
     public var displayLocation: String { database.path }
+    public var storesScores: Bool { true }
 
     public func summaryJSON(experimentID: String) throws -> String? {
         try database.scalarText("SELECT json FROM experiment_summary WHERE experiment_id = ?", [experimentID])
