@@ -12,6 +12,8 @@ public final class Database {
     let handle: OpaquePointer
     public let path: String
     public let mode: Mode
+    /// How long a statement waits for another connection's lock before it reports BUSY.
+    let busyTimeout: TimeInterval
     /// Set once the file is in write-ahead-log mode; see `Checkpointer`.
     private(set) var checkpointer: Checkpointer?
 
@@ -43,6 +45,7 @@ public final class Database {
         self.handle = handle
         self.path = path
         self.mode = mode
+        self.busyTimeout = busyTimeout
         sqlite3_busy_timeout(handle, Int32(busyTimeout * 1000))
         sqlite3_extended_result_codes(handle, 1)
         if mode == .readOnly {
@@ -82,17 +85,32 @@ public final class Database {
     public func enableWriteAheadLog() throws(DatabaseError) {
         // Only takes effect before the first write, and never once a file is in WAL mode.
         try execute("PRAGMA page_size = \(Self.newFilePageSize)")
-        try execute("PRAGMA journal_mode = WAL")
+        try switchToWriteAheadLog()
         // The log counts pages; the thresholds hold in bytes whatever this file's page size.
         let pageSize = max(512, (try? scalarInt("PRAGMA page_size")) ?? 4096)
         try enableWriteAheadLog(backgroundCheckpointFrames: Int32(Self.backgroundCheckpointBytes / pageSize),
                                 writerCheckpointFrames: Int32(Self.writerCheckpointBytes / pageSize))
     }
 
+    /// Sets `journal_mode = WAL`, waiting out other processes that open the same new file at the same moment.
+    /// The switch upgrades a shared lock to an exclusive one; when two connections both hold a shared lock,
+    /// SQLite reports BUSY at once instead of calling the busy handler, so the loser retries here.
+    private func switchToWriteAheadLog() throws(DatabaseError) {
+        let deadline = Date().addingTimeInterval(max(busyTimeout, 1))
+        while true {
+            do {
+                try execute("PRAGMA journal_mode = WAL")
+                return
+            } catch where error.resultCode.primary == .busy && Date() < deadline {
+                sqlite3_sleep(10)
+            }
+        }
+    }
+
     /// Checkpoints start on a second connection at `backgroundCheckpointFrames` pages of log and on this one
     /// at `writerCheckpointFrames`; see `Checkpointer`.
     func enableWriteAheadLog(backgroundCheckpointFrames: Int32, writerCheckpointFrames: Int32) throws(DatabaseError) {
-        try execute("PRAGMA journal_mode = WAL")
+        try switchToWriteAheadLog()
         // In WAL mode NORMAL is durable against application crashes; only power loss can drop the last commits.
         try execute("PRAGMA synchronous = NORMAL")
         // A larger page cache keeps the index pages of a growing experiment in memory while runs are appended.
