@@ -179,7 +179,7 @@ struct WorkerLoop {
             let outcome = await receive(head)
             let now = ContinuousClock.now
             let elapsed = now - head.sent
-            let wallMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let wallMs = elapsed.milliseconds
             // The next request's clock starts when the worker turns to it.
             if !inFlight.isEmpty { inFlight[0].sent = now; inFlight[0].startedAt = Timestamp.now() }
 

@@ -1,0 +1,56 @@
+import Core
+import Foundation
+import Store
+
+/// Phase 2 of `run experiment`: the experiment's folder, its database writer and its row, created for a new
+/// run or a rerun of failures, reopened for a resume. The later phases (run the workers, finish, report) are
+/// methods on it, each in its own file.
+struct OpenedExperiment {
+    let options: RunOptions
+    let prepared: Preparation
+    let target: Continuation.Target
+    let writer: StoreWriter
+    let experimentID: String
+    let folder: URL
+
+    var config: ExperimentConfig { prepared.project.config }
+
+    static func open(_ options: RunOptions, prepared: Preparation, target: Continuation.Target) async throws -> OpenedExperiment {
+        let config = prepared.project.config
+        // A resume continues its experiment in place; a new run or a rerun of failures starts a new one.
+        let resumed: ExperimentRecord? = if case .resume = options.mode { target.experiment } else { nil }
+        // The folder before the database: an output folder that cannot be written must leave nothing behind.
+        let folder: URL
+        if let path = resumed?.outputDirectory {
+            folder = URL(fileURLWithPath: path)
+        } else {
+            do {
+                folder = try ExperimentFolder.create(in: config.outputDirectory, name: config.name)
+            } catch {
+                throw RunError.configuration("\(error)")
+            }
+        }
+        let writer: StoreWriter
+        do {
+            writer = try StoreWriter(path: prepared.databasePath)
+        } catch {
+            if resumed == nil { try? FileManager.default.removeItem(at: folder) }
+            throw RunError.configuration("cannot use the database \(prepared.displayDatabase): \(error)")
+        }
+        let experimentID: String
+        if let resumed {
+            experimentID = resumed.id
+            try await writer.reopen(experimentID: experimentID)
+        } else {
+            experimentID = UUID().uuidString.lowercased()
+            try await writer.create(ExperimentRecord(
+                id: experimentID, name: config.name, description: config.description, startedAt: Timestamp.now(),
+                plannedRuns: target.runs.count, outputDirectory: folder.path(percentEncoded: false),
+                configJSON: config.snapshot.text, configYAML: config.snapshotYAML,
+                tags: config.snapshot["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                toolVersion: FluxloopVersion.current))
+        }
+        return OpenedExperiment(options: options, prepared: prepared, target: target, writer: writer,
+                                experimentID: experimentID, folder: folder)
+    }
+}
