@@ -60,7 +60,17 @@ extension Fluxloop.Run {
         @Option(help: "Number of agent workers running at once (default: parallel_runs from config, else 1).")
         var parallel: Int?
 
-        @Option(help: "Seconds one run may take before its worker is stopped (default: runner.timeout_seconds, else 300).")
+        @Option(help: "Runs in flight per worker: async agents run as tasks, thread-safe sync agents in threads (default: runner.concurrency, else 1).")
+        var concurrency: Int?
+
+        @Flag(help: "The sync agent is thread-safe: with --concurrency, run it in that many threads (runner.thread_safe).")
+        var threads = false
+
+        @Option(help: ArgumentHelp("Cap on run starts across all workers, e.g. 20/s or 600/min (default: runner.rate_limit, else none).",
+                                   valueName: "rate"))
+        var rateLimit: String?
+
+        @Option(help: "Seconds one run may take before it is cancelled, or its worker stopped (default: runner.timeout_seconds, else 300).")
         var timeout: Double?
 
         @Option(help: "Extra attempts for a run whose agent raised or timed out (default: runner.max_retries if set, else 0).")

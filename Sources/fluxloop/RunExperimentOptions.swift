@@ -46,6 +46,9 @@ extension Fluxloop.Run.Experiment {
         overrides.parallel = parallel
         overrides.timeoutSeconds = timeout
         overrides.maxRetries = maxRetries
+        overrides.concurrency = concurrency
+        overrides.threadSafe = threads ? true : nil
+        overrides.rateLimit = rateLimit
         return overrides
     }
 }

@@ -51,6 +51,12 @@ public enum ConfigLoader {
         if let t = o.timeoutSeconds, !(t > 0) || !t.isFinite {
             throw ConfigError.invalidOption(option: "--timeout", expected: "a number of seconds > 0", got: "\(t)")
         }
+        if let n = o.concurrency, n < 1 {
+            throw ConfigError.invalidOption(option: "--concurrency", expected: "a whole number ≥ 1", got: String(n))
+        }
+        if let text = o.rateLimit, RateLimitSpec(text) == nil {
+            throw ConfigError.invalidOption(option: "--rate-limit", expected: RateLimitSpec.expected, got: text)
+        }
         if let r = o.maxRetries, r < 0 {
             throw ConfigError.invalidOption(option: "--max-retries", expected: "a whole number ≥ 0", got: String(r))
         }

@@ -24,6 +24,7 @@ extension ConfigLoader {
 
         var runner = makeRunner(normalized["runner"] ?? .object([]), projectDirectory: projectDirectory)
         runner.retriesRequested = tree["runner"]?["max_retries"].map { !$0.isNull } ?? false
+        runner.rateLimit = try rateLimit(normalised, configDisplay: configDisplay)
         let multiTurn = normalized["multi_turn"].map(makeMultiTurn) ?? MultiTurnConfig.defaults
         let environment = environment(root: located.root, projectDirectory: projectDirectory, runner: runner,
                                       display: display, warnings: &warnings)
@@ -134,7 +135,9 @@ extension ConfigLoader {
             maxRetries: json["max_retries"]?.intValue ?? 3,
             retryDelay: json["retry_delay"]?.doubleValue ?? 5,
             environmentVars: env,
-            setupCommands: strings(json["setup_commands"]))
+            setupCommands: strings(json["setup_commands"]),
+            concurrency: json["concurrency"]?.intValue ?? 1,
+            threadSafe: json["thread_safe"]?.boolValue ?? false)
     }
 
     static func makeMultiTurn(_ json: JSON) -> MultiTurnConfig {
@@ -153,6 +156,15 @@ extension ConfigLoader {
                 apiKey: s["api_key"]?.stringValue,
                 baseURL: s["base_url"]?.stringValue,
                 metadata: s["metadata"] ?? .object([])))
+    }
+
+    /// runner.rate_limit read as starts per second; a value that is not `N/s` or `N/min` names its line.
+    static func rateLimit(_ normalised: Normalised, configDisplay: String) throws(ConfigError) -> RateLimitSpec? {
+        guard let text = normalised.json["runner"]?["rate_limit"]?.stringValue else { return nil }
+        if let spec = RateLimitSpec(text) { return spec }
+        let node = normalised.tree["runner"]?["rate_limit"]
+        throw ConfigError.invalidValue(node?.location ?? SourceLocation(file: configDisplay, line: nil), key: "runner.rate_limit",
+                                       expected: RateLimitSpec.expected, got: text, hint: nil)
     }
 
     static func strings(_ json: JSON?) -> [String] { (json?.arrayValue ?? []).compactMap(\.stringValue) }

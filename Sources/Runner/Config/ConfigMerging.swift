@@ -37,6 +37,9 @@ extension ConfigLoader {
             tree = tree.setting(["runner", "timeout_seconds"], scalar(kind, "\(t)"))
         }
         if let r = o.maxRetries { tree = tree.setting(["runner", "max_retries"], scalar(.int(r), String(r))) }
+        if let n = o.concurrency { tree = tree.setting(["runner", "concurrency"], scalar(.int(n), String(n))) }
+        if let v = o.threadSafe { tree = tree.setting(["runner", "thread_safe"], scalar(.bool(v), "\(v)")) }
+        if let v = o.rateLimit { tree = tree.setting(["runner", "rate_limit"], string(v)) }
         // Any multi-turn option creates the multi_turn section with FluxLoop's defaults (as FluxLoop does).
         if let v = o.multiTurnEnabled { tree = tree.setting(["multi_turn", "enabled"], scalar(.bool(v), "\(v)")) }
         if let v = o.maxTurns { tree = tree.setting(["multi_turn", "max_turns"], scalar(.int(v), String(v))) }

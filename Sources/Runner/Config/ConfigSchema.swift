@@ -139,6 +139,10 @@ enum FluxLoopSchema {
         // Ours, not FluxLoop's: the interpreter and a command-line agent.
         FieldSpec("python", .string),
         FieldSpec("command", .stringList(single: false)),
+        // Ours: runs in flight per worker, whether a sync agent may run in threads, and a cap on run starts.
+        FieldSpec("concurrency", .int(min: 1, max: nil)),
+        FieldSpec("thread_safe", .bool),
+        FieldSpec("rate_limit", .string),
     ], warnUnknown: true, tolerated: ["iterations"])
 
     static let replayArgs = ModelSchema(fields: [

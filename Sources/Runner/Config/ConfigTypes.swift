@@ -33,6 +33,12 @@ public struct ConfigOverrides: Sendable {
     public var parallel: Int?
     public var timeoutSeconds: Double?
     public var maxRetries: Int?
+    /// --concurrency: runs in flight per worker.
+    public var concurrency: Int?
+    /// --threads: the sync agent is thread-safe (runner.thread_safe).
+    public var threadSafe: Bool?
+    /// --rate-limit, as written ("20/s", "600/min").
+    public var rateLimit: String?
 
     public init() {}
 }
@@ -119,6 +125,12 @@ public struct RunnerConfig: Sendable {
     public var environmentVars: [String: String]
     /// runner.setup_commands (kept for the snapshot and later use).
     public var setupCommands: [String]
+    /// runner.concurrency: runs in flight per worker (1: one at a time).
+    public var concurrency: Int = 1
+    /// runner.thread_safe: a sync Python agent may run in `concurrency` threads of one worker.
+    public var threadSafe: Bool = false
+    /// runner.rate_limit: run starts per second across all workers, nil for no limit.
+    public var rateLimit: RateLimitSpec?
 
     /// `module:function` to import: target, else module_path:function_name.
     public var callableTarget: String? {

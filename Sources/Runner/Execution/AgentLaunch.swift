@@ -48,6 +48,10 @@ extension WorkerLaunch {
             ("python_path", .array(runner.pythonPath.map { .string($0.path(percentEncoded: false)) })),
             ("stream_output_path", runner.streamOutputPath.map(JSON.string) ?? .null),
         ])
+        // Several runs in flight (fluxloop_worker/inflight.py); without them the worker is as it always was.
+        if runner.concurrency > 1 {
+            workerConfig = workerConfig.setting("concurrency", .int(runner.concurrency)).setting("thread_safe", .bool(runner.threadSafe))
+        }
         // Argument replay (replay_args): the recorded call each run is bound from (Replay/ReplaySetup.swift).
         if let replay = try ReplaySetup.load(project) { workerConfig = workerConfig.setting("replay", replay.workerConfig) }
         var environment = agentEnvironment(config)

@@ -119,7 +119,7 @@ enum Continuation {
 
     /// Settings that change how runs are executed, not what they are: a resume may use other values.
     static let executionSettings = ["parallel_runs", "run_delay_seconds", "runner.timeout_seconds", "runner.max_retries",
-                                    "runner.retry_delay"]
+                                    "runner.retry_delay", "runner.concurrency", "runner.thread_safe", "runner.rate_limit"]
 
     /// Where two configuration snapshots differ, as `key: old → new` lines. A list compares whole, and a key that
     /// is absent on one side counts as null, so a snapshot that gained an unset key still matches.

@@ -62,7 +62,9 @@ public enum ExperimentRunner {
         console.line("▶️ Starting experiment...")
         let progress = ProgressReporter(console: console, total: target.runs.count)
         progress.started(name: prepared.project.config.name)
-        let dispatcher = RunDispatcher(runs: target.runs, delay: prepared.project.config.runDelaySeconds)
+        // One cap on run starts for every worker; providers' 429s slow it down (RateLimiter.current).
+        let limiter = RateLimiter(perSecond: prepared.project.config.runner.rateLimit?.perSecond)
+        let dispatcher = RunDispatcher(runs: target.runs, delay: prepared.project.config.runDelaySeconds, limiter: limiter)
         // The monitor stays until the report is printed: a Ctrl-C while exporting is an orderly stop too.
         let monitor = InterruptMonitor(stop: stop) {
             dispatcher.stop()
@@ -70,8 +72,10 @@ public enum ExperimentRunner {
         }
         defer { monitor.cancel() }
 
-        let ran = try await experiment.runWorkers(firstWorker: firstWorker, launch: launch, dispatcher: dispatcher,
-                                                  progress: progress, stop: stop, console: console)
+        let ran = try await RateLimiter.$current.withValue(limiter) {
+            try await experiment.runWorkers(firstWorker: firstWorker, launch: launch, dispatcher: dispatcher,
+                                            progress: progress, stop: stop, console: console)
+        }
         let status: ExperimentStatus = ran.fatalError != nil ? .failed : (monitor.interrupted ? .interrupted : .completed)
         let exported = try await experiment.finish(status: status, scorer: ran.scorer)
         if let fatalError = ran.fatalError { throw RunError.storage("the experiment stopped early: \(fatalError)") }

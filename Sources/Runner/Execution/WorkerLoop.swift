@@ -7,6 +7,8 @@ import Store
 final class RunDispatcher: Sendable {
     private let runs: [PlannedRun]
     private let delay: Double
+    /// The cap on run starts shared by all workers (RateLimiter.swift), nil for none.
+    private let limiter: RateLimiter?
     private struct State {
         var next = 0
         var stopped = false
@@ -14,9 +16,10 @@ final class RunDispatcher: Sendable {
     }
     private let state = Locked(State())
 
-    init(runs: [PlannedRun], delay: Double) {
+    init(runs: [PlannedRun], delay: Double, limiter: RateLimiter? = nil) {
         self.runs = runs
         self.delay = delay
+        self.limiter = limiter
     }
 
     func take() async -> PlannedRun? {
@@ -25,6 +28,7 @@ final class RunDispatcher: Sendable {
             try? await Task.sleep(until: start, clock: .continuous)
             if isStopped { return nil }
         }
+        if let limiter, !(await limiter.acquire(stopped: { [self] in isStopped })) { return nil }
         return run
     }
 
@@ -65,6 +69,10 @@ struct RunPolicy: Sendable {
     var pipelined: Bool
     /// Where turn progress goes.
     let progress: ProgressReporter?
+    /// Runs in flight per worker (`runner.concurrency`); above 1 the workers are served by `InflightLoop`.
+    var concurrency: Int
+    /// Where output that belongs to no run goes when several runs share a worker (WorkerLog.swift).
+    var workerLog: WorkerLog?
 
     init(config: ExperimentConfig, launch: WorkerLaunch, conversation: ConversationSettings? = nil, progress: ProgressReporter? = nil) {
         self.launch = launch
@@ -74,6 +82,7 @@ struct RunPolicy: Sendable {
         timeout = config.runner.timeoutSeconds ?? 300
         retries = config.runner.retriesRequested ? max(0, config.runner.maxRetries) : 0
         retryDelay = max(0, config.runner.retryDelay)
+        concurrency = max(1, config.runner.concurrency)
     }
 }
 

@@ -6,18 +6,29 @@ import Store
 /// whether the simulated user goes on, until it stops or `max_turns` agent replies are reached.
 /// The trace grows in a `TraceBuilder.Conversation`.
 extension WorkerLoop {
-    mutating func converse(_ run: PlannedRun, settings: ConversationSettings) async -> (TraceRecord, workerLost: Bool) {
+    /// A conversation on this loop's worker, one request at a time.
+    func converse(_ run: PlannedRun, settings: ConversationSettings) async -> (TraceRecord, workerLost: Bool) {
+        let worker: AgentWorker = self.worker
+        return await Self.converse(run, settings: settings, progress: policy.progress) { request in
+            let sent = ContinuousClock.now
+            let requestID = (try? await worker.send(request)) ?? "unsent"
+            return await receive(requestID: requestID, sent: sent)
+        }
+    }
+
+    /// A conversation whose turns go through `ask` (one request, its outcome): the worker's pipe here, an
+    /// `InflightChannel` when several conversations share a worker (InflightLoop.swift). Turns stay in order.
+    static func converse(_ run: PlannedRun, settings: ConversationSettings, progress: ProgressReporter?,
+                         ask: (JSON) async -> Outcome) async -> (TraceRecord, workerLost: Bool) {
         var trace = TraceBuilder.Conversation(run: run, settings: settings)
         var workerLost = false
         var message = run.input
         var source = "input"
         conversation: while true {
             let turnIndex = trace.userTurn(message, source: source)
-            policy.progress?.turn(turnIndex, of: settings.maxTurns, preview: message)
+            progress?.turn(turnIndex, of: settings.maxTurns, preview: message)
 
-            let sent = ContinuousClock.now
-            let requestID = (try? await worker.send(trace.request(message))) ?? "unsent"
-            let outcome = await receive(requestID: requestID, sent: sent)
+            let outcome = await ask(trace.request(message))
             guard trace.reply(outcome.response, failure: outcome.failure, workerStderr: outcome.stderr) else {
                 if outcome.failure != nil { workerLost = outcome.workerLost }
                 break conversation
@@ -43,7 +54,7 @@ extension WorkerLoop {
                 break conversation
             }
         }
-        policy.progress?.turnsComplete(trace.replies, of: settings.maxTurns)
+        progress?.turnsComplete(trace.replies, of: settings.maxTurns)
         return (trace.record(), workerLost)
     }
 }

@@ -60,6 +60,8 @@ final class AgentWorker: @unchecked Sendable {
     private var counter = 0
     /// The interpreter a Python worker reported in its ready line (resolving shims such as pyenv's).
     private(set) var executable: String?
+    /// The Python worker's ready line (its `concurrency` and `warning` keys: InflightChannel.swift).
+    private(set) var ready: JSON?
 
     private init(_ process: Process, stderr: StderrPipe) {
         handle = WorkerHandle(process: process)
@@ -151,6 +153,7 @@ extension AgentWorker {
         let ready = try? JSON.parse(bytes: line)
         if ready?["ready"]?.boolValue == true {
             executable = ready?["executable"]?.stringValue
+            self.ready = ready
             return nil
         }
         if let error = ready?["error"] {
@@ -175,6 +178,19 @@ extension AgentWorker {
         return id
     }
 
+    /// Writes raw protocol bytes (whole lines); for the in-flight channel, which numbers its own requests.
+    func write(_ bytes: [UInt8]) async throws {
+        _ = try await input.write(bytes)
+    }
+
+    /// Closes the worker's standard input: end of input asks it to finish what it has and exit.
+    func closeInput() async {
+        try? await input.finish()
+    }
+
+    /// What the worker wrote to stderr since the last call.
+    func takeStderr() -> String { stderr.take() }
+
     /// Waits for the response to request `id`, with what the worker wrote to stderr meanwhile.
     func receive(_ id: String) async throws -> (response: JSON, stderr: String) {
         while true {
@@ -192,7 +208,7 @@ extension AgentWorker {
     }
 
     /// The next line of standard output without its newline, or nil once the output has ended.
-    fileprivate func nextLine() async -> [UInt8]? {
+    func nextLine() async -> [UInt8]? {
         while true {
             if let newline = pending[pendingStart...].firstIndex(of: 0x0A) {
                 let line = Array(pending[pendingStart..<newline])
@@ -230,7 +246,7 @@ extension AgentWorker {
     /// Waits for the worker to exit (it has closed its output), without reaping it: swift-subprocess reaps it
     /// when the scope ends and reports the status only then, while a run needs it now to say how its worker died.
     /// A worker that lingers for 5 s is killed.
-    fileprivate func exitStatus() async -> ExitStatus {
+    func exitStatus() async -> ExitStatus {
         let handle = self.handle
         let exited = Locked(false)
         DispatchQueue.global().asyncAfter(deadline: .now() + 5) {

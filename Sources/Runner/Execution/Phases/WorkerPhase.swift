@@ -20,12 +20,14 @@ extension OpenedExperiment {
         let workerCount = min(prepared.parallel, target.runs.count)
         var runPolicy = RunPolicy(config: config, launch: launch, conversation: prepared.conversation, progress: progress)
         runPolicy.pipelined = runPolicy.pipelined && workerCount <= 2
+        let inflight = InflightLoop.concurrent(&runPolicy, firstWorker: firstWorker, folder: folder, console: console)
         let policy = runPolicy
         let saving = Task { await writer.drain(results, experimentID: experimentID, progress: progress) }
         var fatalError: Error?
         await withTaskGroup(of: Error?.self) { group in
             if workerCount > 0 {
                 group.addTask {
+                    if inflight { return await InflightLoop(policy: policy, dispatcher: dispatcher, results: results, stop: stop).run(first: firstWorker) }
                     var loop = WorkerLoop(policy: policy, dispatcher: dispatcher, results: results, stop: stop)
                     return await loop.run(first: firstWorker)
                 }
@@ -34,7 +36,8 @@ extension OpenedExperiment {
             for slot in stride(from: 1, to: workerCount, by: 1) {
                 group.addTask {
                     var loop = WorkerLoop(policy: policy, dispatcher: dispatcher, results: results, stop: stop)
-                    let error = await loop.run()
+                    let error = inflight ? await InflightLoop(policy: policy, dispatcher: dispatcher, results: results, stop: stop).run()
+                        : await loop.run()
                     if let failed = error as? WorkerLoop.FirstStartFailed {
                         console.warn("worker \(slot + 1) of \(workerCount) could not start, continuing without it: \(failed.error)")
                         return nil

@@ -20,7 +20,8 @@ def main():
     worker = None
     try:
         try:
-            worker = start(load_config())
+            config = load_config()
+            worker = start(config)
         except SetupError as exc:
             channel.send({"ready": False, "error": error_object(exc.type_name, exc.message, exc.tb or "")})
             terminate(3, channel, worker)
@@ -31,8 +32,15 @@ def main():
                 type(exc).__name__, "the fluxloop worker could not start: %s: %s"
                 % (type(exc).__name__, exc_text(exc)), traceback.format_exc())})
             terminate(3, channel, worker)
-        channel.send(ready_line())
-        worker.serve(channel)
+        limit, mode, warning = 1, None, None
+        if wants_concurrency(config):
+            from . import inflight  # asyncio and threads only for workers that run several at once
+            limit, mode, warning = inflight.plan(config, worker.target)
+        channel.send(ready_line(config, limit, warning))
+        if mode is None:
+            worker.serve(channel)
+        else:
+            inflight.InflightServer(worker, limit, mode).serve(channel)
     except (KeyboardInterrupt, Interrupted):
         terminate(130, channel, worker)
     terminate(0, channel, worker)
@@ -55,10 +63,21 @@ def start(config):
     return Worker(target, plan, ctx)
 
 
-def ready_line():
-    """The line that tells the fluxloop command the target is loaded."""
-    return {"ready": True, "python": "%d.%d.%d" % tuple(sys.version_info[:3]),
+def ready_line(config=None, limit=1, warning=None):
+    """The line that tells the fluxloop command the target is loaded. When the configuration asks
+    for concurrency it also says how many runs the worker takes at once, and why fewer."""
+    line = {"ready": True, "python": "%d.%d.%d" % tuple(sys.version_info[:3]),
             "executable": sys.executable, "pid": os.getpid()}
+    if config is not None and wants_concurrency(config):
+        line["concurrency"] = limit
+        if warning:
+            line["warning"] = warning
+    return line
+
+
+def wants_concurrency(config):
+    """True when FLUXLOOP_WORKER_CONFIG asks for more than one run in flight."""
+    return config.get("concurrency") not in (None, 0, 1)
 
 
 def terminate(code, channel, worker):

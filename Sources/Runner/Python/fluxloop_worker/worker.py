@@ -80,6 +80,11 @@ class Worker:
         with captured:
             result, log, error = self.call(req, run)
         duration = (time.perf_counter() - started) * 1000.0
+        return self.respond(req, run, captured, result, log, error, duration), isinstance(error, KeyboardInterrupt)
+
+    def respond(self, req, run, captured, result, log, error, duration):
+        """The response object for one finished run (inflight.py answers through it too)."""
+        ctx = self.ctx
         resp = {"id": req.get("id")}
         if error is None:
             resp["output"], value = output.choose(run, log, result, ctx.serialize)
@@ -98,7 +103,7 @@ class Worker:
             resp["observations"] = run.records
         captured.add_to(resp)
         resp["duration_ms"] = duration
-        return resp, isinstance(error, KeyboardInterrupt)
+        return resp
 
     def serve(self, channel):
         """Answer requests until end of input or a shutdown request; raises Interrupted on SIGINT."""
