@@ -160,3 +160,127 @@ import Testing
         #expect(pids.count == 1, "\(pids)")
     }
 }
+
+/// `runner.command` agents under `--concurrency`, and Ctrl-C with runs in flight.
+@Suite struct InflightCommandTests {
+    /// A command agent that declares concurrency and answers each request from its own thread: "slow" inputs after
+    /// 0.8 s, others after 0.1 s, so answers come out of request order. Each output says when it was answered and
+    /// how many requests the agent had at once.
+    static let agent = """
+        import json, sys, threading, time
+        lock = threading.Lock()
+        state = {"pending": 0, "peak": 0, "order": 0}
+        print(json.dumps({"ready": True, "concurrency": True}), flush=True)
+        def answer(request):
+            time.sleep(0.8 if request["input"].startswith("slow") else 0.1)
+            with lock:
+                state["order"] += 1
+                state["pending"] -= 1
+                output = {"echo": request["input"], "order": state["order"], "peak": state["peak"]}
+                sys.stdout.write(json.dumps({"id": request["id"], "output": json.dumps(output)}) + "\\n")
+                sys.stdout.flush()
+        for line in sys.stdin:
+            request = json.loads(line)
+            if request.get("type") == "cancel":
+                continue
+            with lock:
+                state["pending"] += 1
+                state["peak"] = max(state["peak"], state["pending"])
+            threading.Thread(target=answer, args=(request,)).start()
+        """
+
+    @Test func aCommandAgentThatDeclaresConcurrencyAnswersOutOfOrder() throws {
+        let project = try TestProject(); defer { project.cleanup() }
+        try project.write("agent.py", Self.agent)
+        try project.configure(simulation: """
+            name: command
+            iterations: 1
+            runner: {command: ["python3", "-u", "agent.py"]}
+            base_inputs: [{input: slow1}, {input: f1}, {input: f2}, {input: f3}, {input: slow2}, {input: f4}, {input: f5}, {input: f6}]
+            """)
+        let result = try project.run(["run", "experiment", "--yes", "--no-report", "--concurrency", "4"])
+        #expect(result.status == 0, "\(result.output)")
+        let rows = try InflightTests.rows(try project.store().database)
+        #expect(rows.count == 8)
+        var outputs: [String: JSON] = [:]
+        for row in rows {
+            #expect(row.success, "\(row.input): \(row.errorMessage ?? "")")
+            let output = try JSON.parse(row.output)
+            #expect(output["echo"]?.stringValue == row.input)
+            outputs[row.input] = output
+        }
+        // slow1 went first and was answered after fast runs sent after it.
+        #expect((outputs["slow1"]?["order"]?.intValue ?? 0) > 3)
+        #expect(outputs.values.compactMap { $0["peak"]?.intValue }.max() ?? 0 >= 3)
+
+        // The same agent at concurrency 1: its ready line is skipped, one request at a time, in order.
+        let serial = try project.run(["run", "experiment", "--yes", "--no-report"])
+        #expect(serial.status == 0, "\(serial.output)")
+        let database = try project.store().database
+        #expect(try database.scalarInt("SELECT count(*) FROM traces WHERE success = 1") == 16)
+        let peaks = try database.prepare("""
+            SELECT max(json_extract(output, '$.peak')) FROM traces GROUP BY experiment_id ORDER BY 1
+            """).map([]) { $0.int(0) }
+        #expect(peaks.count == 2 && peaks[0] == 1 && peaks[1] >= 3, "\(peaks)")
+    }
+
+    @Test func ctrlCCancelsWhatIsInFlightAfterTheGracePeriodAndResumeFinishesIt() throws {
+        let project = try TestProject(); defer { project.cleanup() }
+        try project.addAgent("inflight_agent")
+        try project.configure(simulation: """
+            name: interrupted
+            iterations: 1
+            runner: {target: "inflight_agent:run", concurrency: 4}
+            """, input: "base_inputs:\n  - input: hang\n" + (1...40).map { "  - input: q\($0)\n" }.joined())
+        let (process, finish) = try project.start(["run", "experiment", "--yes", "--no-report"], environment: ["INFLIGHT_DELAY": "0.2"])
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: project.database),
+               let store = try? ExperimentStore(path: project.database, mode: .readOnly),
+               let count = try? store.database.scalarInt("SELECT count(*) FROM traces"), count >= 6 {
+                break
+            }
+            usleep(50_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let stopped = finish()
+        #expect(stopped.status == 130, "\(stopped.output)")
+        let store = try project.store()
+        let experiment = try #require(try store.experiments().first)
+        #expect(experiment.status == .interrupted)
+        // The hung run was cancelled with its worker after the grace period: no result, so a resume runs it.
+        #expect(try store.database.scalarInt("SELECT count(*) FROM traces WHERE input = 'hang'") == 0)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM traces WHERE success = 0") == 0)
+
+        let resumed = try project.run(["run", "experiment", "--yes", "--no-report", "--resume", "--timeout", "1"],
+                                      environment: ["INFLIGHT_DELAY": "0.01"])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        let traces = try store.traces(experimentID: experiment.id)
+        #expect(traces.count == 41)
+        #expect(Set(traces.map(\.input)).count == 41)
+        #expect(traces.first { $0.input == "hang" }?.errorType == "TimeoutError")
+        #expect(traces.filter { $0.input != "hang" }.allSatisfy { $0.success })
+    }
+}
+
+extension InflightTests {
+    @Test func aHungSyncRunInAThreadReplacesItsWorkerAndItsNeighboursGoAgain() throws {
+        let project = try TestProject(); defer { project.cleanup() }
+        try project.addAgent("inflight_agent")
+        try project.configure(simulation: """
+            name: hung_thread
+            iterations: 1
+            runner: {target: "inflight_agent:sync_run", timeout_seconds: 1, concurrency: 4, thread_safe: true}
+            base_inputs: [{input: a}, {input: hang}, {input: b}, {input: c}, {input: d}, {input: e}, {input: f}]
+            """)
+        let result = try project.run(["run", "experiment", "--yes", "--no-report"], environment: ["INFLIGHT_DELAY": "0.3"])
+        #expect(result.status == 0, "\(result.output)")
+        let rows = try Self.rows(try project.store().database)
+        #expect(rows.count == 7)
+        let hung = try #require(rows.first { $0.input == "hang" })
+        #expect(hung.errorType == "TimeoutError")
+        #expect(hung.errorMessage?.contains("its worker was replaced") == true, "\(hung.errorMessage ?? "")")
+        #expect(rows.filter { $0.input != "hang" }.allSatisfy { $0.success })
+    }
+}

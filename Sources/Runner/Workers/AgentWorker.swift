@@ -201,8 +201,10 @@ extension AgentWorker {
             guard let response = try? JSON.parse(bytes: reply), case .object = response else {
                 throw WorkerError.protocolViolation(String(decoding: reply, as: UTF8.self))
             }
-            // A stale answer from an earlier, abandoned request is skipped.
+            // A stale answer from an earlier, abandoned request is skipped, and so is a command agent's ready line
+            // (it may declare `"concurrency": true` whatever the run's concurrency: docs/protocol.md).
             if let replyID = response["id"]?.stringValue, replyID != id { continue }
+            if response["id"] == nil, response["ready"] != nil { continue }
             return (response, stderr.take())
         }
     }
