@@ -40,6 +40,8 @@ struct HTTPClient: Sendable {
             if status == 429 || (500...599).contains(status), attempt < maxRetries {
                 attempt += 1
                 let retryAfter = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init)
+                // The provider is saturated: fewer runs start for a while, across all workers (RateLimiter.swift).
+                if status == 429 { RateLimiter.current?.slowDown(retryAfter: retryAfter) }
                 let delay = min(retryAfter ?? backoff * pow(2, Double(attempt - 1)), 120)
                 try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
                 continue
