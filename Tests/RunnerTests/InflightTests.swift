@@ -284,3 +284,45 @@ extension InflightTests {
         #expect(rows.filter { $0.input != "hang" }.allSatisfy { $0.success })
     }
 }
+
+extension InflightTests {
+    @Test func conversationsRunConcurrentlyWithTheirTurnsInOrder() throws {
+        let project = try TestProject(); defer { project.cleanup() }
+        try project.addAgent("inflight_agent")
+        let server = try MultiTurnTests.FakeProvider([.object([("converse", .int(3)), ("delay", .double(0.2))])],
+                                                     folder: project.folder.deletingLastPathComponent())
+        try project.configure(simulation: """
+            name: conversations
+            iterations: 1
+            runner: {target: "inflight_agent:chat", concurrency: 20}
+            multi_turn:
+              enabled: true
+              max_turns: 5
+              supervisor: {provider: openai, model: m, api_key: k}
+            """, input: Self.inputs(40))
+        let start = Date()
+        let result = try project.run(["run", "experiment", "--yes", "--no-report", "--supervisor-base-url", server.baseURL],
+                                     environment: ["INFLIGHT_DELAY": "0.2"])
+        #expect(result.status == 0, "\(result.output)")
+        // 40 conversations of 3 agent turns and 3 supervisor calls of 0.2 s each: 48 s one at a time.
+        #expect(Date().timeIntervalSince(start) < 20)
+        let store = try project.store()
+        let traces = try store.traces(experimentID: try #require(try store.experiments().first).id)
+        #expect(traces.count == 40)
+        for trace in traces {
+            let input = trace.input
+            #expect(trace.success && trace.terminationReason == "resolved", "\(input): \(trace.errorMessage ?? "")")
+            #expect(trace.turns.map(\.source) == ["input", "agent", "supervisor", "agent", "supervisor", "agent", "supervisor"])
+            #expect(trace.turns.map(\.content) == [
+                input, "reply to \(input) (1 earlier turns)",
+                "\(input) follow-up 1", "reply to \(input) follow-up 1 (3 earlier turns)",
+                "\(input) follow-up 2", "reply to \(input) follow-up 2 (5 earlier turns)",
+                "bye \(input)",
+            ], "\(input)")
+        }
+        let requests = try server.requests()
+        #expect(requests.count == 120)
+        #expect(requests.compactMap { $0["in_flight"]?.intValue }.max() ?? 0 >= 10)
+        #expect(try Self.peakOverlap(store.database) >= 10)
+    }
+}

@@ -15,6 +15,14 @@ struct HTTPClient: Sendable {
     /// What the requests are for, in error messages.
     var purpose = "supervisor"
 
+    /// One session for every supervisor and judge request. URLSession.shared keeps at most 6 connections per host,
+    /// which would hold conversations in flight (`--concurrency`) to 6 supervisor calls at once.
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.default
+        configuration.httpMaximumConnectionsPerHost = 512
+        return URLSession(configuration: configuration)
+    }()
+
     func postJSON(_ url: URL, headers: [String: String], body: JSON) async throws -> JSON {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
@@ -26,7 +34,7 @@ struct HTTPClient: Sendable {
             let data: Data
             let response: URLResponse
             do {
-                (data, response) = try await URLSession.shared.data(for: request)
+                (data, response) = try await Self.session.data(for: request)
             } catch {
                 if attempt < maxRetries {
                     attempt += 1

@@ -67,5 +67,12 @@ def sync_run(input):
             "thread": threading.current_thread().name}
 
 
+async def chat(input, messages=None):
+    """A conversational async agent: it answers the latest user message after DELAY seconds."""
+    await asyncio.sleep(DELAY)
+    print("chat " + input)
+    return "reply to %s (%d earlier turns)" % (input, len(messages or []))
+
+
 def outside_print():
     print("printed outside any run")
