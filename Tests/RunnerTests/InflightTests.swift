@@ -326,3 +326,23 @@ extension InflightTests {
         #expect(try Self.peakOverlap(store.database) >= 10)
     }
 }
+
+extension InflightTests {
+    @Test func aRunThatKillsItsWorkerFailsAloneNotItsNeighbours() throws {
+        let project = try TestProject(); defer { project.cleanup() }
+        try project.addAgent("inflight_agent")
+        try project.configure(simulation: """
+            name: crash
+            iterations: 1
+            runner: {target: "inflight_agent:run", concurrency: 8}
+            """, input: "base_inputs:\n" + (1...30).map { "  - input: \($0 == 10 ? "crash" : "q\($0)")\n" }.joined())
+        let result = try project.run(["run", "experiment", "--yes", "--no-report"], environment: ["INFLIGHT_DELAY": "0.2"])
+        #expect(result.status == 0, "\(result.output)")
+        let rows = try Self.rows(try project.store().database)
+        #expect(rows.count == 30)
+        for row in rows where row.input != "crash" { #expect(row.success, "\(row.input): \(row.errorMessage ?? "")") }
+        let crash = try #require(rows.first { $0.input == "crash" })
+        #expect(crash.errorType == "WorkerCrashed")
+        #expect(crash.errorMessage?.contains("exit status 3") == true, "\(crash.errorMessage ?? "")")
+    }
+}

@@ -7,11 +7,12 @@ import Store
 /// for its answer (answers come in any order) and settles it, one run or one conversation at a time, so a
 /// conversation's turns stay in order while other conversations go on beside it.
 ///
-/// When the worker is lost, each run it had in flight is settled on its own: one that timed out, or whose worker
-/// died (`WorkerCrashed`: which of the runs in flight killed it cannot be known), counts as a failed attempt and is
-/// retried while retries are left; one cut short because a neighbour hung the worker goes again, as it was. A
-/// fresh worker then takes over the runs left. After Ctrl-C's grace period, runs cut short are not results: a
-/// resume runs them again.
+/// When the worker is lost, each run it had in flight is settled on its own: one that timed out counts as a failed
+/// attempt and is retried while retries are left; one cut short because a neighbour hung the worker goes again, as
+/// it was. When the worker died with several runs in flight, which of them killed it cannot be known: each becomes a
+/// suspect, and the fresh worker runs the suspects one at a time before anything else, so that only the run that
+/// crashes it alone fails (`WorkerCrashed`) and its neighbours are not blamed. After Ctrl-C's grace period, runs
+/// cut short are not results: a resume runs them again.
 struct InflightLoop: Sendable {
     let policy: RunPolicy
     let dispatcher: RunDispatcher
@@ -24,6 +25,8 @@ struct InflightLoop: Sendable {
         var traceID = UUID().uuidString.lowercased()
         var number = 1
         var errors: [JSON] = []
+        /// In flight with others when their worker died: runs alone on the next worker.
+        var suspect = false
     }
 
     /// Attempts a lost worker left behind, for the next worker's slots before new runs.
@@ -77,6 +80,10 @@ struct InflightLoop: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await channel.read(from: worker, log: log) }
             group.addTask { await channel.write(to: worker) }
+            guard await isolateSuspects(channel) else {
+                for _ in 0..<slots { channel.slotFinished(worker) }
+                return
+            }
             for slot in 0..<slots {
                 group.addTask {
                     if await channel.admit(slot: slot) { await self.slot(channel) }
@@ -87,15 +94,25 @@ struct InflightLoop: Sendable {
         return !channel.lost || dispatcher.isStopped
     }
 
+    /// Runs the suspects of the last worker's crash one at a time, before the slots start; false when one of them
+    /// crashed this worker too (it is then settled as the culprit).
+    private func isolateSuspects(_ channel: InflightChannel) async -> Bool {
+        while let suspect = carried.withLock({ state -> Attempt? in
+            guard let index = state.firstIndex(where: \.suspect) else { return nil }
+            return state.remove(at: index)
+        }) {
+            var attempt = suspect
+            attempt.suspect = false
+            guard await attemptOnce(attempt, channel: channel) else { return false }
+        }
+        return true
+    }
+
     /// One slot: a run (or conversation) at a time until the plan is done or the worker is lost.
     private func slot(_ channel: InflightChannel) async {
-        var next: Attempt?
         while !channel.ended {
             let attempt: Attempt
-            if let retry = next {
-                attempt = retry
-                next = nil
-            } else if let left = carried.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+            if let left = carried.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
                 attempt = left
             } else if let run = await dispatcher.take() {
                 attempt = Attempt(run: run)
@@ -106,21 +123,40 @@ struct InflightLoop: Sendable {
                 guard await converse(attempt, settings: settings, channel: channel) else { return }
                 continue
             }
+            guard await attemptOnce(attempt, channel: channel) else { return }
+        }
+    }
+
+    /// Sends an attempt and settles it, retries included (on this worker while it lives); false when the worker is
+    /// gone, with whatever is left of the attempt carried to the next worker.
+    private func attemptOnce(_ first: Attempt, channel: InflightChannel) async -> Bool {
+        var attempt = first
+        while true {
             let startedAt = Timestamp.now()
             let sent = ContinuousClock.now
             let answer = await channel.request(TraceBuilder.request(for: attempt.run, traceID: attempt.traceID))
             let wallMs = (ContinuousClock.now - sent).milliseconds
             // Cut short by Ctrl-C's grace period: not a result; a resume runs it again.
-            if answer.workerLost && dispatcher.isStopped && !answer.timedOut { return }
+            if answer.workerLost && dispatcher.isStopped && !answer.timedOut { return false }
             if answer.cutShort {
                 carried.withLock { $0.insert(attempt, at: 0) }
-                return
+                return false
             }
-            let outcome = self.outcome(answer)
-            if let retry = await settle(attempt, outcome, startedAt: startedAt, wallMs: wallMs) {
-                if answer.workerLost { carried.withLock { $0.insert(retry, at: 0) } } else { next = retry }
+            if answer.workerLost && !answer.timedOut && answer.alongside > 0 {
+                attempt.suspect = true
+                carried.withLock { $0.append(attempt) }
+                return false
             }
-            if answer.workerLost { return }
+            guard var retry = await settle(attempt, outcome(answer), startedAt: startedAt, wallMs: wallMs) else {
+                return !answer.workerLost
+            }
+            guard !answer.workerLost else {
+                // A run that crashed its worker on its own is tried again alone.
+                retry.suspect = !answer.timedOut
+                carried.withLock { $0.insert(retry, at: 0) }
+                return false
+            }
+            attempt = retry
         }
     }
 

@@ -25,6 +25,8 @@ final class InflightChannel: Sendable {
         var cutShort = false
         /// How the worker ended, with the tail of its stderr, when it was lost.
         var exit: String?
+        /// Other requests that were in flight when the worker was lost: above 0, a crash cannot be blamed on this run.
+        var alongside = 0
     }
 
     private enum Item: Sendable { case line([UInt8]), close }
@@ -95,7 +97,8 @@ final class InflightChannel: Sendable {
                 return id
             }
             guard let id else {
-                continuation.resume(returning: Answer(workerLost: true, exit: "the worker had already ended"))
+                // Never sent: it goes to the next worker as it is.
+                continuation.resume(returning: Answer(workerLost: true, cutShort: true, exit: "the worker had already ended"))
                 return
             }
             var line = Array(request.setting("id", .string(id)).text.utf8)
@@ -185,7 +188,7 @@ final class InflightChannel: Sendable {
             entry.timer?.cancel()
             let timedOut = entry.cancelled || id == hung
             entry.continuation.resume(returning: Answer(
-                workerLost: true, timedOut: timedOut, cutShort: hung != nil && !timedOut, exit: exit))
+                workerLost: true, timedOut: timedOut, cutShort: hung != nil && !timedOut, exit: exit, alongside: pending.count - 1))
         }
         for continuation in slots { continuation.resume(returning: false) }
         lines.finish()

@@ -26,6 +26,8 @@ async def run(input):
     ctx = fluxloop.get_current_context()
     ctx.add_metadata("input_seen", input)
     found = await lookup(input)
+    if input == "crash":
+        os._exit(3)  # kills the worker and every run in flight with it
     if input == "q007":
         # A thread started without the run's context: its print belongs to no run (the worker's log).
         stray = threading.Thread(target=outside_print)
