@@ -6,6 +6,9 @@
       the trivial agent with several worker counts: runs/s
   python3 bench/run_bench.py slow [--workers 1,8,32] [--runs 1000]
       an agent that sleeps 100 ms: wall time per worker count
+  python3 bench/run_bench.py inflight [--shapes 1x200,32x1] [--runs 2000] [--delay 0.5] [--repeat 3]
+      an async agent awaiting 0.5 s, as workers x runs in flight per worker (--parallel x --concurrency):
+      wall time and the peak of the summed RSS of fluxloop and its workers (sampled every 50 ms)
 """
 import argparse
 import os
@@ -14,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,7 +26,8 @@ BINARY = os.environ.get("FLUXLOOP_BINARY") or os.path.join(ROOT, ".build", "rele
 # The agents are the test fixtures, so the benchmark measures what the tests check.
 FIXTURES = os.path.join(ROOT, "Tests", "RunnerTests", "Fixtures", "agents")
 AGENTS = {"trivial3_agent": os.path.join(FIXTURES, "trivial3_agent.py"),
-          "slow_agent": os.path.join(FIXTURES, "slow_agent.py")}
+          "slow_agent": os.path.join(FIXTURES, "slow_agent.py"),
+          "inflight_agent": os.path.join(FIXTURES, "inflight_agent.py")}
 
 
 def run_once(runs, parallel, agent="trivial3_agent"):
@@ -71,15 +76,86 @@ def workers(args, agent):
         print("%4d worker(s): %7.2f s  %8.0f runs/s" % (count, wall, args.runs / wall))
 
 
+def tree_rss_mb(root):
+    """The summed resident memory of `root` and every process below it, in MB (Linux /proc)."""
+    parents, rss = {}, {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            parents[int(name)] = int(fields[1])
+            rss[int(name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total / 1e6
+
+
+def run_inflight(runs, parallel, concurrency, delay):
+    """(wall seconds, peak summed RSS in MB) of `runs` runs of the async agent in parallel x concurrency."""
+    folder = tempfile.mkdtemp(prefix="fluxloop-bench-")
+    try:
+        os.makedirs(os.path.join(folder, "configs"))
+        shutil.copy(AGENTS["inflight_agent"], folder)
+        with open(os.path.join(folder, "configs", "simulation.yaml"), "w") as f:
+            f.write("name: bench\niterations: %d\nparallel_runs: %d\nrunner:\n  target: inflight_agent:plain\n"
+                    "  concurrency: %d\nbase_inputs:\n  - input: Where is my order?\n" % (runs, parallel, concurrency))
+        env = dict(os.environ, INFLIGHT_DELAY=str(delay))
+        start = time.perf_counter()
+        child = subprocess.Popen([BINARY, "run", "experiment", "--yes"], cwd=folder, env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        peak = [0.0]
+
+        def sample():
+            while child.poll() is None:
+                peak[0] = max(peak[0], tree_rss_mb(child.pid))
+                time.sleep(0.05)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, err = child.communicate()
+        wall = time.perf_counter() - start
+        sampler.join()
+        if child.returncode != 0:
+            sys.exit("fluxloop failed (%d): %s" % (child.returncode, err.decode()[-2000:]))
+        return wall, peak[0]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def inflight(args):
+    print("in-flight benchmark: %d runs of an async agent awaiting %.1f s, median of %d"
+          % (args.runs, args.delay, args.repeat))
+    for shape in args.shapes.split(","):
+        parallel, concurrency = (int(n) for n in shape.split("x"))
+        results = sorted(run_inflight(args.runs, parallel, concurrency, args.delay) for _ in range(args.repeat))
+        walls = sorted(wall for wall, _ in results)
+        peaks = sorted(peak for _, peak in results)
+        print("%3d worker(s) x %3d in flight: %7.2f s  %7.0f runs/s  peak RSS (fluxloop + workers) %6.1f MB"
+              % (parallel, concurrency, walls[len(walls) // 2], args.runs / walls[len(walls) // 2],
+                 peaks[len(peaks) // 2]))
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", nargs="?", default="sizes", choices=["sizes", "workers", "slow"])
+    parser.add_argument("mode", nargs="?", default="sizes", choices=["sizes", "workers", "slow", "inflight"])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--parallel", type=int, default=1)
     parser.add_argument("--workers", default=None)
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the median is reported")
+    parser.add_argument("--shapes", default="1x200,32x1", help="inflight: workers x runs in flight per worker")
+    parser.add_argument("--delay", type=float, default=0.5, help="inflight: seconds the agent awaits")
     args = parser.parse_args()
+    if args.mode == "inflight":
+        args.runs = args.runs or 2000
+        return inflight(args)
     if args.mode == "workers":
         args.workers = args.workers or "1,2,4"
         args.runs = args.runs or 10000

@@ -119,6 +119,22 @@ class InflightWorkerTests(WorkerAssertions, unittest.TestCase):
             self.assertEqual(sorted(a["id"] for a in answers), ["r1", "r2", "r3"])
             self.assertEqual(worker.proc.wait(10), 0)
 
+    def test_replay_callbacks_belong_to_their_own_run(self):
+        import os
+        replay = {"recording_file": os.path.join(support.REPLAY_FIXTURES, "async_recording.jsonl"), "line": 1,
+                  "override_param_path": "data.content", "target": "replay_handlers:handle_async",
+                  "callable_providers": {"send_message_callback": "builtin:collector.send",
+                                         "send_error_callback": "builtin:collector.error"}}
+        with WorkerProcess(None, raw_config=config("replay_handlers:handle_async", concurrency=10,
+                                                   replay=replay)) as worker:
+            for n in range(10):
+                self.send(worker, "r%d" % n, "question %d" % n)
+            for _ in range(10):
+                answer = json.loads(worker.read_raw())
+                text = "question " + answer["id"][1:]
+                self.assertEqual(answer["callback_messages"]["send"][0], "thinking about " + text)
+                self.assertEqual(answer["output"]["reply"], text.upper())
+
     def test_a_sync_agent_without_thread_safe_says_why_in_its_ready_line(self):
         with WorkerProcess(None, raw_config=config("inflight_agent:sync_run", concurrency=4)) as worker:
             self.assertEqual(worker.ready.get("concurrency"), 1)
