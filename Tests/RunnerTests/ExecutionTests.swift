@@ -146,15 +146,7 @@ import Testing
             """)
         let (process, finish) = try project.start(["run", "experiment", "--yes", "--parallel", "2"],
                                                   environment: ["SLOW_AGENT_MS": "50"])
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: project.database),
-               let store = try? ExperimentStore(path: project.database, mode: .readOnly),
-               let count = try? store.database.scalarInt("SELECT count(*) FROM traces"), count >= 10 {
-                break
-            }
-            usleep(50_000)
-        }
+        project.waitForTraces(atLeast: 10)
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         return finish()

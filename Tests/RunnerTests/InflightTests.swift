@@ -233,15 +233,7 @@ import Testing
             runner: {target: "inflight_agent:run", concurrency: 4}
             """, input: "base_inputs:\n  - input: hang\n" + (1...40).map { "  - input: q\($0)\n" }.joined())
         let (process, finish) = try project.start(["run", "experiment", "--yes", "--no-report"], environment: ["INFLIGHT_DELAY": "0.2"])
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: project.database),
-               let store = try? ExperimentStore(path: project.database, mode: .readOnly),
-               let count = try? store.database.scalarInt("SELECT count(*) FROM traces"), count >= 6 {
-                break
-            }
-            usleep(50_000)
-        }
+        project.waitForTraces(atLeast: 6)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         let stopped = finish()

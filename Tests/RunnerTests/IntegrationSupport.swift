@@ -114,6 +114,19 @@ final class TestProject {
         })
     }
 
+    /// Waits (at most `timeout` seconds) until the database holds at least `count` traces.
+    func waitForTraces(atLeast count: Int, timeout: Double = 30) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: database),
+               let store = try? ExperimentStore(path: database, mode: .readOnly),
+               let saved = try? store.database.scalarInt("SELECT count(*) FROM traces"), saved >= count {
+                return
+            }
+            usleep(50_000)
+        }
+    }
+
     /// The experiment folders written so far.
     func experimentFolders() -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: experiments.path)) ?? []

@@ -42,25 +42,7 @@ struct InflightLoop: Sendable {
     /// Serves runs with `first` (started by the caller) when given, then with workers of its own. Returns the error
     /// that stopped it early (a worker that cannot be restarted), as `WorkerLoop.run` does.
     func run(first: AgentWorker? = nil) async -> Error? {
-        if let first, await serve(first) { return nil }
-        var served = first != nil
-        while true {
-            var lastError: Error?
-            for attempt in 0..<(served ? 3 : 1) {
-                if attempt > 0 { try? await Task.sleep(nanoseconds: 250_000_000) }
-                do {
-                    if try await AgentWorker.run(policy.launch, stop: stop, { worker in await self.serve(worker) }) { return nil }
-                    served = true
-                    lastError = nil
-                    break
-                } catch {
-                    lastError = error
-                }
-            }
-            guard let lastError else { continue }
-            guard served else { return WorkerLoop.FirstStartFailed(error: lastError) }
-            return RunError.storage("the agent's worker could not be restarted: \(lastError)")
-        }
+        WorkerRestarts.error(await WorkerRestarts.serve(first: first, launch: policy.launch, stop: stop) { await serve($0) })
     }
 
     /// Runs at once on this worker: the Python worker's ready line says (fewer than asked for a sync agent that is

@@ -129,30 +129,11 @@ struct WorkerLoop {
     /// Serves runs with `first` (started by the caller) when given, then with workers of its own, each scoped
     /// to the runs it serves. Returns the error that stopped it early (a worker that cannot be restarted).
     mutating func run(first: AgentWorker? = nil) async -> Error? {
-        if let first, await serve(first) { return nil }
-        let replacing = first != nil
-        var served = replacing
-        while true {
-            var lastError: Error?
-            for attempt in 0..<(served ? 3 : 1) {
-                if attempt > 0 { try? await Task.sleep(nanoseconds: 250_000_000) }
-                do {
-                    let done = try await AgentWorker.run(policy.launch, stop: stop) { worker in await self.serve(worker) }
-                    if done { return nil }
-                    served = true
-                    lastError = nil
-                    break
-                } catch {
-                    lastError = error
-                }
-            }
-            guard let lastError else { continue }
-            guard served else { return FirstStartFailed(error: lastError) }
-            if let (head, outcome, wallMs) = lost {
-                results.push(trace(head, outcome, wallMs: wallMs))
-            }
-            return RunError.storage("the agent's worker could not be restarted: \(lastError)")
+        let ending = await WorkerRestarts.serve(first: first, launch: policy.launch, stop: stop) { await self.serve($0) }
+        if case .restartFailed = ending, let (head, outcome, wallMs) = lost {
+            results.push(trace(head, outcome, wallMs: wallMs))
         }
+        return WorkerRestarts.error(ending)
     }
 
     /// Serves runs with `worker` until the plan is done or stopped (true) or the worker is lost (false).
