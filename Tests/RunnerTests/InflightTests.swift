@@ -11,11 +11,14 @@ import Testing
         "base_inputs:\n" + (0..<count).map { String(format: "  - input: q%03d\n", $0) }.joined()
     }
 
-    /// The most runs in flight at one moment, from the recorded start and end times (not from wall time).
+    /// The most runs in flight at one moment, from the recorded start and end times (not from wall time). A run
+    /// counts as still in flight only when it ended more than 50 ms after the other started: at concurrency 1 the
+    /// next run's clock starts as the worker answers, a moment before the previous run's end time is taken.
     static func peakOverlap(_ database: Database) throws -> Int {
         try database.prepare("""
             SELECT max(c) FROM (SELECT (SELECT count(*) FROM traces b
-                WHERE julianday(b.started_at) <= julianday(a.started_at) AND julianday(b.ended_at) > julianday(a.started_at)) AS c
+                WHERE julianday(b.started_at) <= julianday(a.started_at)
+                  AND julianday(b.ended_at) > julianday(a.started_at) + 0.05 / 86400) AS c
               FROM traces a)
             """).first([]) { $0.int(0) } ?? 0
     }
