@@ -69,3 +69,35 @@ import Testing
         #expect(paused >= .milliseconds(250))
     }
 }
+
+extension RateLimitTests {
+    /// A supervisor's 429 holds every new run start for its Retry-After, while the refused call waits it out too.
+    @Test func aSupervisor429PausesNewRunStarts() throws {
+        let project = try TestProject(); defer { project.cleanup() }
+        try project.addAgent("inflight_agent")
+        let limited = JSON.object([("status", .int(429)), ("headers", .object([("Retry-After", .string("2"))]))])
+        let server = try MultiTurnTests.FakeProvider([limited, .object([("converse", .int(1)), ("delay", .double(0.05))])],
+                                                     folder: project.folder.deletingLastPathComponent())
+        try project.configure(simulation: """
+            name: refused
+            iterations: 1
+            runner: {target: "inflight_agent:chat", concurrency: 2}
+            multi_turn:
+              enabled: true
+              max_turns: 3
+              supervisor: {provider: openai, model: m, api_key: k}
+            """, input: InflightTests.inputs(6))
+        let result = try project.run(["run", "experiment", "--yes", "--no-report", "--supervisor-base-url", server.baseURL],
+                                     environment: ["INFLIGHT_DELAY": "0.1"])
+        #expect(result.status == 0, "\(result.output)")
+        let database = try project.store().database
+        #expect(try database.scalarInt("SELECT count(*) FROM traces WHERE success = 1") == 6)
+        // Two conversations start at once; the first supervisor call is refused for 2 s. Without the pause the
+        // third run would start about 0.2 s in, when the other conversation ends.
+        let third = try database.prepare("""
+            SELECT (julianday(started_at) - (SELECT min(julianday(started_at)) FROM traces)) * 86400
+            FROM traces ORDER BY started_at LIMIT 1 OFFSET 2
+            """).first([]) { $0.double(0) } ?? 0
+        #expect(third >= 1.7, "the third run started \(third) s after the first")
+    }
+}
