@@ -21,14 +21,7 @@ struct Generate: AsyncParsableCommand {
                 `fluxloop run experiment` (and FluxLoop's) directly.
                 """)
 
-        @Option(name: [.customLong("config"), .customShort("c")], help: "Configuration file (default: configs/simulation.yaml).")
-        var config: String?
-
-        @Option(help: "Project name under the FluxLoop root.")
-        var project: String?
-
-        @Option(help: "FluxLoop root directory (default: ./fluxloop).")
-        var root: String?
+        @OptionGroup var selection: ProjectSelection
 
         @Option(name: [.customLong("output"), .customShort("o")], help: "File to write (default: the config's inputs_file, else inputs/generated.yaml).")
         var output: String?
@@ -73,9 +66,9 @@ struct Generate: AsyncParsableCommand {
 
         func run() async throws {
             var options = GenerateOptions(currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            options.configPath = config
-            options.project = project
-            options.root = root
+            options.configPath = selection.config
+            options.project = selection.project
+            options.root = selection.root
             options.output = output
             options.limit = limit
             options.dryRun = dryRun

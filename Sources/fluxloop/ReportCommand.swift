@@ -45,29 +45,6 @@ extension Fluxloop {
     }
 }
 
-/// `ProjectOptions` without its `-o`, which `report` uses for the file it writes (as the issue and `-o` habits ask);
-/// the output directory stays reachable as `--output-dir`.
-struct ReportProjectOptions: ParsableArguments {
-    @Option(name: [.customLong("config"), .customShort("c")], help: "Path to the configuration file (default: configs/simulation.yaml).")
-    var config: String?
-
-    @Option(help: "Project name under the FluxLoop root (default: the current directory).")
-    var project: String?
-
-    @Option(help: "FluxLoop root directory (default: ./fluxloop).")
-    var root: String?
-
-    @Option(help: "Output directory holding fluxloop.db (default: output_directory from config, else experiments/).")
-    var outputDir: String?
-
-    @Option(help: "SQLite database file (default: $FLUXLOOP_DB, else <output-dir>/fluxloop.db).")
-    var db: String?
-
-    var location: DatabaseLocation {
-        DatabaseLocation(db: db, project: project, root: root, config: config, outputDirectory: outputDir)
-    }
-}
-
 extension DatabaseLocation {
     /// A query context that finds the database through these options, only when it is needed.
     func queryContext(format: OutputFormat? = nil) -> QueryContext {

@@ -47,7 +47,7 @@ enum CompareView {
             m.el(.h2, text: "Changes per input")
             let rows = c.deltas.prefix(limit)
             if c.deltas.count > rows.count {
-                m.el(.p, .cls("note"), text: "The first \(rows.count) inputs (regressions first); \(Page.grouped(c.deltas.count - rows.count)) more are left out.")
+                m.el(.p, .cls("note"), text: "The first \(rows.count) inputs (regressions first); \(NumberText.grouped(c.deltas.count - rows.count)) more are left out.")
             }
             Page.filter(m, table: "change-table", placeholder: "Filter inputs…")
             m.el(.div, .cls("tablewrap")) {
@@ -67,10 +67,10 @@ enum CompareView {
                                 m.el(.td) { m.el(.a, .href(anchor: pairAnchor(d.key)), text: Charts.truncate(RunDetailView.oneLine(d.key.input), 110)) }
                                 m.el(.td, text: d.key.persona)
                                 for s in [d.base, d.head] {
-                                    m.el(.td, .cls("num"), .data(.value, Num.fmt(s?.passRate ?? -1)), text: s.map { "\(ChartFrame.percent($0.passRate)) (\($0.passes)/\($0.runs))" } ?? "—")
+                                    m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(s?.passRate ?? -1)), text: s.map { "\(NumberText.wholePercent($0.passRate)) (\($0.passes)/\($0.runs))" } ?? "—")
                                 }
                                 for s in [d.base, d.head] {
-                                    m.el(.td, .cls("num"), .data(.value, Num.fmt(s?.medianLatencyMs ?? -1)), text: s.map { ChartFrame.ms($0.medianLatencyMs) } ?? "—")
+                                    m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(s?.medianLatencyMs ?? -1)), text: s.map { ChartFrame.ms($0.medianLatencyMs) } ?? "—")
                                 }
                             }
                         }
@@ -84,7 +84,7 @@ enum CompareView {
         m.el(.section, .id("pairs")) {
             m.el(.h2, text: "Side by side")
             m.el(.p, .cls("note"), text: c.pairsLeftOut > 0
-                 ? "\(c.pairs.count) matched runs shown, regressions first; \(Page.grouped(c.pairsLeftOut)) left out."
+                 ? "\(c.pairs.count) matched runs shown, regressions first; \(NumberText.grouped(c.pairsLeftOut)) left out."
                  : "\(c.pairs.count) matched runs (same input, persona and iteration).")
             let kinds = Dictionary(c.deltas.map { ($0.key, $0.kind) }, uniquingKeysWith: { a, _ in a })
             var anchored = Set<InputKey>()
@@ -127,7 +127,7 @@ enum CompareView {
 
     static func pairAnchor(_ key: InputKey) -> String { "input-\(String(FNV1a.hash((key.input + "\u{0}" + key.persona).utf8), radix: 16))" }
 
-    static func signed(_ v: Double) -> String { (v > 0 ? "+" : v < 0 ? "−" : "") + Num.fmt(abs(v)) }
+    static func signed(_ v: Double) -> String { (v > 0 ? "+" : v < 0 ? "−" : "") + NumberText.trimmed(abs(v)) }
 
-    static func pValue(_ p: Double) -> String { p < 0.001 ? "< 0.001" : Num.fmt((p * 1000).rounded() / 1000) }
+    static func pValue(_ p: Double) -> String { p < 0.001 ? "< 0.001" : NumberText.trimmed((p * 1000).rounded() / 1000) }
 }
