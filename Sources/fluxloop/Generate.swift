@@ -60,8 +60,8 @@ struct Generate: AsyncParsableCommand {
         var concurrency = 4
 
         func validate() throws {
-            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 (got \(limit)).") }
-            if concurrency < 1 { throw ValidationError("--concurrency must be at least 1 (got \(concurrency)).") }
+            try require(limit, atLeast: 1, "--limit")
+            try require(concurrency, atLeast: 1, "--concurrency")
         }
 
         func run() async throws {

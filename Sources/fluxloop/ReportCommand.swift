@@ -34,7 +34,7 @@ extension Fluxloop {
         @OptionGroup var project: ReportProjectOptions
 
         func validate() throws {
-            guard detailLimit >= 0 else { throw ValidationError("--detail-limit must be 0 or more (got \(detailLimit)).") }
+            try require(detailLimit, atLeast: 0, "--detail-limit")
             if let out, out.isEmpty { throw ValidationError("-o needs a file name, e.g. -o report.html.") }
         }
 
