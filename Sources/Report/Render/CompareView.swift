@@ -49,30 +49,19 @@ enum CompareView {
             if c.deltas.count > rows.count {
                 m.el(.p, .cls("note"), text: "The first \(rows.count) inputs (regressions first); \(NumberText.grouped(c.deltas.count - rows.count)) more are left out.")
             }
-            Page.filter(m, table: "change-table", placeholder: "Filter inputs…")
-            m.el(.div, .cls("tablewrap")) {
-                m.el(.table, .id("change-table")) {
-                    m.el(.thead) {
-                        m.el(.tr) {
-                            m.el(.th, .data(.sort, "num"), text: "Change")
-                            m.el(.th, .data(.sort, "text"), text: "Input")
-                            m.el(.th, .data(.sort, "text"), text: "Persona")
-                            for h in ["Base pass", "Head pass", "Base median", "Head median"] { m.el(.th, .cls("num"), .data(.sort, "num"), text: h) }
+            let columns: [SortableTable.Column] = [.sortedAsNumber("Change"), .text("Input"), .text("Persona")]
+                + ["Base pass", "Head pass", "Base median", "Head median"].map(SortableTable.Column.number)
+            SortableTable.write(m, id: "change-table", placeholder: "Filter inputs…", columns: columns) {
+                for d in rows {
+                    m.el(.tr) {
+                        m.el(.td, .data(.value, String(d.kind.rawValue))) { m.el(.span, .cls("badge b-\(d.kind.label)"), text: d.kind.label) }
+                        m.el(.td) { m.el(.a, .href(anchor: pairAnchor(d.key)), text: Charts.truncate(RunDetailView.oneLine(d.key.input), 110)) }
+                        m.el(.td, text: d.key.persona)
+                        for s in [d.base, d.head] {
+                            m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(s?.passRate ?? -1)), text: s.map { "\(NumberText.wholePercent($0.passRate)) (\($0.passes)/\($0.runs))" } ?? "—")
                         }
-                    }
-                    m.el(.tbody) {
-                        for d in rows {
-                            m.el(.tr) {
-                                m.el(.td, .data(.value, String(d.kind.rawValue))) { m.el(.span, .cls("badge b-\(d.kind.label)"), text: d.kind.label) }
-                                m.el(.td) { m.el(.a, .href(anchor: pairAnchor(d.key)), text: Charts.truncate(RunDetailView.oneLine(d.key.input), 110)) }
-                                m.el(.td, text: d.key.persona)
-                                for s in [d.base, d.head] {
-                                    m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(s?.passRate ?? -1)), text: s.map { "\(NumberText.wholePercent($0.passRate)) (\($0.passes)/\($0.runs))" } ?? "—")
-                                }
-                                for s in [d.base, d.head] {
-                                    m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(s?.medianLatencyMs ?? -1)), text: s.map { ChartFrame.ms($0.medianLatencyMs) } ?? "—")
-                                }
-                            }
+                        for s in [d.base, d.head] {
+                            m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(s?.medianLatencyMs ?? -1)), text: s.map { ChartFrame.ms($0.medianLatencyMs) } ?? "—")
                         }
                     }
                 }

@@ -75,30 +75,17 @@ enum ExperimentView {
             if s.inputs.count > rows.count {
                 m.el(.p, .cls("note"), text: "The \(rows.count) inputs with the lowest pass rate; \(NumberText.grouped(s.inputs.count - rows.count)) more are left out.")
             }
-            Page.filter(m, table: "input-table", placeholder: "Filter inputs…")
-            m.el(.div, .cls("tablewrap")) {
-                m.el(.table, .id("input-table")) {
-                    m.el(.thead) {
-                        m.el(.tr) {
-                            m.el(.th, .data(.sort, "text"), text: "Input")
-                            m.el(.th, .data(.sort, "text"), text: "Persona")
-                            m.el(.th, .data(.sort, "text"), text: "Class")
-                            m.el(.th, .cls("num"), .data(.sort, "num"), text: "Pass rate")
-                            m.el(.th, .cls("num"), .data(.sort, "num"), text: "Median latency")
-                            m.el(.th, .cls("num"), .data(.sort, "num"), text: "Distinct outputs")
-                        }
-                    }
-                    m.el(.tbody) {
-                        for i in rows {
-                            m.el(.tr) {
-                                m.el(.td) { m.el(.a, .href(anchor: Page.runAnchor(i.firstRunId)), text: Charts.truncate(RunDetailView.oneLine(i.key.input), 120)) }
-                                m.el(.td, text: i.key.persona)
-                                m.el(.td) { m.el(.span, .cls("badge b-\(i.consistency.rawValue)"), text: i.consistency.rawValue) }
-                                m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(i.passRate)), text: "\(NumberText.wholePercent(i.passRate)) (\(i.passes)/\(i.runs))")
-                                m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(i.medianLatencyMs)), text: ChartFrame.ms(i.medianLatencyMs))
-                                m.el(.td, .cls("num"), text: String(i.distinctOutputs))
-                            }
-                        }
+            let columns: [SortableTable.Column] = [.text("Input"), .text("Persona"), .text("Class"), .number("Pass rate"),
+                                                   .number("Median latency"), .number("Distinct outputs")]
+            SortableTable.write(m, id: "input-table", placeholder: "Filter inputs…", columns: columns) {
+                for i in rows {
+                    m.el(.tr) {
+                        m.el(.td) { m.el(.a, .href(anchor: Page.runAnchor(i.firstRunId)), text: Charts.truncate(RunDetailView.oneLine(i.key.input), 120)) }
+                        m.el(.td, text: i.key.persona)
+                        m.el(.td) { m.el(.span, .cls("badge b-\(i.consistency.rawValue)"), text: i.consistency.rawValue) }
+                        m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(i.passRate)), text: "\(NumberText.wholePercent(i.passRate)) (\(i.passes)/\(i.runs))")
+                        m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(i.medianLatencyMs)), text: ChartFrame.ms(i.medianLatencyMs))
+                        m.el(.td, .cls("num"), text: String(i.distinctOutputs))
                     }
                 }
             }
