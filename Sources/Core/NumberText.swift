@@ -56,9 +56,12 @@ public enum NumberText {
         zeroPadded(String(value), width)
     }
 
-    /// Python's `repr(float)` for a finite value: the shortest text that reads back, `1.0` for whole numbers,
-    /// exponents as `1e-05`. Callers spell NaN and the infinities as their format wants (`nan`, `NaN`, …).
-    public static func pythonFloat(_ value: Double) -> String {
+    /// Python's `repr(float)`: the shortest text that reads back, `1.0` for whole numbers, exponents as `1e-05`.
+    /// NaN and the infinities are spelt as the caller's format wants them: `nan`/`inf` for `str()`,
+    /// `NaN`/`Infinity` for Python's JSON.
+    public static func pythonFloat(_ value: Double, nan: String, infinity: String) -> String {
+        if value.isNaN { return nan }
+        if value.isInfinite { return value < 0 ? "-" + infinity : infinity }
         if value == value.rounded(), abs(value) < 1e16 { return fixed(value, digits: 0) + ".0" }
         var text = "\(value)"
         if text.contains("e") {

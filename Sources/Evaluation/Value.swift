@@ -85,9 +85,7 @@ public enum EvalValue: Sendable, Equatable {
 enum PythonFormat {
     /// `repr(float)`: the shortest text that reads back, `1.0` for whole numbers, exponents as `1e-05`.
     static func repr(_ d: Double) -> String {
-        if d.isNaN { return "nan" }
-        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-        return NumberText.pythonFloat(d)
+        NumberText.pythonFloat(d, nan: "nan", infinity: "inf")
     }
 
     /// `repr(str)`: single quotes unless the text holds a single quote and no double quote.

@@ -95,9 +95,7 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
 /// Python's `repr(float)` text for JSON and YAML output (`1.0`, `0.7`, `1e-05`).
 enum PythonFloat {
     static func text(_ d: Double) -> String {
-        if d.isNaN { return "NaN" }
-        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
-        return NumberText.pythonFloat(d)
+        NumberText.pythonFloat(d, nan: "NaN", infinity: "Infinity")
     }
 
     static func json(_ d: Double) -> JSON {
