@@ -43,12 +43,11 @@ enum CompareView {
     }
 
     static func changes(_ m: Markup, _ c: ComparisonModel, limit: Int) {
-        m.el(.section, .id("changes")) {
-            m.el(.h2, text: "Changes per input")
-            let rows = c.deltas.prefix(limit)
-            if c.deltas.count > rows.count {
-                m.el(.p, .cls("note"), text: "The first \(rows.count) inputs (regressions first); \(NumberText.grouped(c.deltas.count - rows.count)) more are left out.")
-            }
+        let rows = c.deltas.prefix(limit)
+        let note = c.deltas.count > rows.count
+            ? "The first \(rows.count) inputs (regressions first); \(NumberText.grouped(c.deltas.count - rows.count)) more are left out."
+            : nil
+        Page.section(m, id: "changes", title: "Changes per input", note: note) {
             let columns: [SortableTable.Column] = [.sortedAsNumber("Change"), .text("Input"), .text("Persona")]
                 + ["Base pass", "Head pass", "Base median", "Head median"].map(SortableTable.Column.number)
             SortableTable.write(m, id: "change-table", placeholder: "Filter inputs…", columns: columns) {
@@ -70,11 +69,10 @@ enum CompareView {
     }
 
     static func pairs(_ m: Markup, _ c: ComparisonModel) {
-        m.el(.section, .id("pairs")) {
-            m.el(.h2, text: "Side by side")
-            m.el(.p, .cls("note"), text: c.pairsLeftOut > 0
-                 ? "\(c.pairs.count) matched runs shown, regressions first; \(NumberText.grouped(c.pairsLeftOut)) left out."
-                 : "\(c.pairs.count) matched runs (same input, persona and iteration).")
+        let note = c.pairsLeftOut > 0
+            ? "\(c.pairs.count) matched runs shown, regressions first; \(NumberText.grouped(c.pairsLeftOut)) left out."
+            : "\(c.pairs.count) matched runs (same input, persona and iteration)."
+        Page.section(m, id: "pairs", title: "Side by side", note: note) {
             let kinds = Dictionary(c.deltas.map { ($0.key, $0.kind) }, uniquingKeysWith: { a, _ in a })
             var anchored = Set<InputKey>()
             for pair in c.pairs {

@@ -69,12 +69,11 @@ enum ExperimentView {
     }
 
     static func inputs(_ m: Markup, _ s: ExperimentSummary, limit: Int) {
-        m.el(.section, .id("inputs")) {
-            m.el(.h2, text: "Inputs")
-            let rows = s.inputs.sorted { ($0.passRate, $0.key) < ($1.passRate, $1.key) }.prefix(limit)
-            if s.inputs.count > rows.count {
-                m.el(.p, .cls("note"), text: "The \(rows.count) inputs with the lowest pass rate; \(NumberText.grouped(s.inputs.count - rows.count)) more are left out.")
-            }
+        let rows = s.inputs.sorted { ($0.passRate, $0.key) < ($1.passRate, $1.key) }.prefix(limit)
+        let note = s.inputs.count > rows.count
+            ? "The \(rows.count) inputs with the lowest pass rate; \(NumberText.grouped(s.inputs.count - rows.count)) more are left out."
+            : nil
+        Page.section(m, id: "inputs", title: "Inputs", note: note) {
             let columns: [SortableTable.Column] = [.text("Input"), .text("Persona"), .text("Class"), .number("Pass rate"),
                                                    .number("Median latency"), .number("Distinct outputs")]
             SortableTable.write(m, id: "input-table", placeholder: "Filter inputs…", columns: columns) {
@@ -122,11 +121,10 @@ enum ExperimentView {
     }
 
     static func runs(_ m: Markup, _ s: ExperimentSummary) {
-        m.el(.section, .id("runs")) {
-            m.el(.h2, text: "Runs")
-            m.el(.p, .cls("note"), text: s.detailsLeftOut > 0
-                 ? "\(NumberText.grouped(s.details.count)) of \(NumberText.grouped(s.runs)) runs shown, failures first; \(NumberText.grouped(s.detailsLeftOut)) left out."
-                 : "All \(NumberText.grouped(s.runs)) runs, failures first.")
+        let note = s.detailsLeftOut > 0
+            ? "\(NumberText.grouped(s.details.count)) of \(NumberText.grouped(s.runs)) runs shown, failures first; \(NumberText.grouped(s.detailsLeftOut)) left out."
+            : "All \(NumberText.grouped(s.runs)) runs, failures first."
+        Page.section(m, id: "runs", title: "Runs", note: note) {
             for run in s.details { RunDetailView.write(m, run) }
         }
     }

@@ -68,6 +68,15 @@ enum Page {
         return s >= 3600 ? "\(s / 3600) h \(s % 3600 / 60) min" : "\(s / 60) min \(s % 60) s"
     }
 
+    /// A section with its heading and, when there is one, the note under it (what was left out, how it is ordered).
+    static func section(_ m: Markup, id: String, title: String, note: String? = nil, body: () -> Void) {
+        m.el(.section, .id(id)) {
+            m.el(.h2, text: title)
+            if let note { m.el(.p, .cls("note"), text: note) }
+            body()
+        }
+    }
+
     /// A run's anchor id; ids are escaped as attributes wherever they are written.
     static func runAnchor(_ id: String) -> String { "run-" + id }
 }
