@@ -176,30 +176,17 @@ def serialize(value, _depth=0):
     if isinstance(value, float):
         return float(value)
     if isinstance(value, (set, frozenset)):
-        items = [serialize(v, d) for v in value]
-        try:
-            items.sort()
-        except TypeError:
-            pass
-        return items
+        return sorted_if_possible([serialize(v, d) for v in value])
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, (datetime, date, dtime)):
         return value.isoformat()
     if not isinstance(value, type):
-        dump = getattr(value, "model_dump", None)
-        if dump is not None and callable(dump):
+        for as_dict in _model_dumps(value):
             try:
-                return serialize(dump(), d)
+                return serialize(as_dict(), d)
             except Exception:
                 pass
-        if hasattr(value, "__fields__"):
-            as_dict = getattr(value, "dict", None)
-            if as_dict is not None and callable(as_dict):
-                try:
-                    return serialize(as_dict(), d)
-                except Exception:
-                    pass
         if dataclasses.is_dataclass(value):
             try:
                 return serialize(dataclasses.asdict(value), d)
@@ -215,6 +202,27 @@ def serialize(value, _depth=0):
             except Exception:
                 pass
     return _safe_str(value)
+
+
+def _model_dumps(value):
+    """The dict forms a model offers, in the order tried: pydantic v2's model_dump(), then
+    v1's dict() (only on a v1 model, since any object may have a `dict` attribute)."""
+    dump = getattr(value, "model_dump", None)
+    if dump is not None and callable(dump):
+        yield dump
+    if hasattr(value, "__fields__"):
+        as_dict = getattr(value, "dict", None)
+        if as_dict is not None and callable(as_dict):
+            yield as_dict
+
+
+def sorted_if_possible(items):
+    """`items` sorted when they compare with each other, else as they came (a set's elements)."""
+    try:
+        items.sort()
+    except TypeError:
+        pass
+    return items
 
 
 def _safe_str(value):
