@@ -155,14 +155,14 @@ def serialize(value, _depth=0):
     if t is str or t is int or t is float or t is bool or value is None:
         return value
     if _depth > _MAX_DEPTH:
-        return _safe_str(value)
+        return safe_str(value)
     d = _depth + 1
     if t is dict or isinstance(value, dict):
         out = {}
         for k, v in value.items():
             tk = type(k)
             if not (tk is str or tk is int or tk is float or tk is bool or k is None):
-                k = _safe_str(k)
+                k = safe_str(k)
             out[k] = serialize(v, d)
         return out
     if t is list or t is tuple or isinstance(value, (list, tuple)):
@@ -201,7 +201,7 @@ def serialize(value, _depth=0):
                 return serialize(dict(value), _depth)
             except Exception:
                 pass
-    return _safe_str(value)
+    return safe_str(value)
 
 
 def _model_dumps(value):
@@ -225,7 +225,8 @@ def sorted_if_possible(items):
     return items
 
 
-def _safe_str(value):
+def safe_str(value):
+    """str(value), or `<TypeName>` when even that fails (an exception's text included)."""
     try:
         return str(value)
     except Exception:

@@ -25,7 +25,7 @@ import inspect
 import traceback
 
 from . import _context
-from ._context import current, new_id, now_iso, serialize, join_chunks, reset
+from ._context import current, new_id, now_iso, serialize, join_chunks, reset, safe_str
 from .models import ObservationType
 
 _POS_OR_KW = inspect.Parameter.POSITIONAL_OR_KEYWORD
@@ -131,13 +131,6 @@ def _error_metadata(metadata, exc):
     return md
 
 
-def _exc_text(exc):
-    try:
-        return str(exc)
-    except Exception:
-        return "<%s>" % type(exc).__name__
-
-
 def _generator_output(chunks):
     text, any_text = join_chunks(chunks)
     if any_text:
@@ -183,7 +176,7 @@ class _Observer(object):
 
     def failed(self, call, exc):
         run, parent, oid, start, inp = call
-        run.add(oid, self.typ, self.name, start, inp, None, _exc_text(exc),
+        run.add(oid, self.typ, self.name, start, inp, None, safe_str(exc),
                 _error_metadata(self.metadata, exc), self.model, parent)
 
     def finished(self, call, value):
@@ -462,7 +455,7 @@ class instrument(object):
         md = serialize(self.metadata)
         error = None
         if exc is not None and not isinstance(exc, GeneratorExit):
-            error = _exc_text(exc)
+            error = safe_str(exc)
             md["error_type"] = exc_type.__name__
             md["traceback"] = "".join(traceback.format_exception(exc_type, exc, tb))
         output = serialize(self.output) if (self.output is not None and error is None) else None
