@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A JSON-like value as FluxLoop's Python code sees a trace field: what `target` and `expected_path` reach.
@@ -84,47 +85,21 @@ public enum EvalValue: Sendable, Equatable {
 enum PythonFormat {
     /// `repr(float)`: the shortest text that reads back, `1.0` for whole numbers, exponents as `1e-05`.
     static func repr(_ d: Double) -> String {
-        if d.isNaN { return "nan" }
-        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-        if d == d.rounded(), abs(d) < 1e16 { return String(format: "%.0f", d) + ".0" }
-        var s = "\(d)"
-        if s.contains("e") {
-            // Swift writes 1e-05 as "1e-05" and 1e+16 as "1e+16", as Python does.
-            if s.hasSuffix(".0") { s.removeLast(2) }
-            s = s.replacingOccurrences(of: ".0e", with: "e")
-        }
-        return s
+        NumberText.pythonFloat(d, nan: "nan", infinity: "inf")
     }
 
     /// `repr(str)`: single quotes unless the text holds a single quote and no double quote.
     static func repr(_ s: String) -> String {
-        let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(scalar) == quote { out += "\\" + String(quote); continue }
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    out += String(format: "\\x%02x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out.append(quote)
-        return out
+        s.contains("'") && !s.contains("\"") ? doubleQuoted.quoted(s) : singleQuoted.quoted(s)
     }
 
-    /// `format(value, ".Nf")`: both round the exact binary value half to even.
-    static func fixed(_ d: Double, _ digits: Int) -> String {
-        // C's printf, as Python's formatting, rounds the exact binary value; Foundation's String(format:) is slow.
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
-            _ = withVaList([Int32(digits), d]) { vsnprintf(buffer.baseAddress!, 400, "%.*f", $0) }
-            return String(cString: buffer.baseAddress!)
-        }
+    private static func pythonString(_ quote: Unicode.Scalar) -> QuotedText {
+        QuotedText(quote: quote, escapes: ["\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"],
+                   control: { "\\x" + NumberText.hex($0, width: 2) })
     }
+    private static let singleQuoted = pythonString("'")
+    private static let doubleQuoted = pythonString("\"")
+
+    /// `format(value, ".Nf")`: both round the exact binary value half to even.
+    static func fixed(_ d: Double, _ digits: Int) -> String { NumberText.fixed(d, digits: digits) }
 }

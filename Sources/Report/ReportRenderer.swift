@@ -37,8 +37,20 @@ public enum ReportRenderer {
         let sink = try FileSink(url: temp)
         body(sink)
         try sink.close()
-        if FileManager.default.fileExists(atPath: url.path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: temp) }
-        else { try FileManager.default.moveItem(at: temp, to: url) }
+        // rename(2) replaces an earlier report in one step. FileManager.replaceItemAt does not on Linux: writing the
+        // same file a second time failed there and left neither the old report nor the new one.
+        guard rename(temp.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temp)
+            throw ReportFileError(path: url.path, reason: reason)
+        }
         return sink.bytesWritten
     }
+}
+
+/// A report file that could not be put in place.
+public struct ReportFileError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
 }

@@ -33,9 +33,16 @@ public struct EncodedTrace: Sendable {
         tags = trace.tags.isEmpty ? nil : JSON.array(trace.tags.map(JSON.string)).text
         observationCount = trace.observations.count
 
-        var c = JSONBytes(capacity: 64 + 192 * trace.turns.count)
+        conversation = try Self.conversationJSON(trace.turns, normalize: normalize)
+        observations = try Self.observationsJSON(trace.observations, traceID: trace.traceID, normalize: normalize)
+        tokens = Self.tokens(of: trace.observations)
+    }
+
+    /// `conversation_json`: the turns as trace_summary.jsonl's `conversation` list.
+    private static func conversationJSON(_ turns: [TurnRecord], normalize: (String) throws -> String) throws -> UTF8Text {
+        var c = JSONBytes(capacity: 64 + 192 * turns.count)
         c.raw("[")
-        for (position, turn) in trace.turns.enumerated() {
+        for (position, turn) in turns.enumerated() {
             if position > 0 { c.raw(", ") }
             c.raw("{\"turn_index\": ")
             c.number(turn.turnIndex)
@@ -50,11 +57,15 @@ public struct EncodedTrace: Sendable {
             c.raw("}")
         }
         c.raw("]")
-        conversation = c.finish()
+        return c.finish()
+    }
 
-        var o = JSONBytes(capacity: 64 + 448 * trace.observations.count)
+    /// `observations_json`: observations.jsonl's objects, one per line, each naming the run.
+    private static func observationsJSON(_ list: [ObservationRecord], traceID: String,
+                                         normalize: (String) throws -> String) throws -> UTF8Text {
+        var o = JSONBytes(capacity: 64 + 448 * list.count)
         o.raw("[")
-        for (position, observation) in trace.observations.enumerated() {
+        for (position, observation) in list.enumerated() {
             // A raw newline never occurs inside single-line JSON, so ",\n" only ever separates elements.
             if position > 0 { o.raw(",\n") }
             o.raw("{\"id\": ")
@@ -91,12 +102,11 @@ public struct EncodedTrace: Sendable {
                 o.quoted(parent)
             }
             o.raw(", \"trace_id\": ")
-            o.quoted(trace.traceID)
+            o.quoted(traceID)
             o.raw("}")
         }
         o.raw("]")
-        observations = o.finish()
-        tokens = Self.tokens(of: trace.observations)
+        return o.finish()
     }
 
     /// `[prompt, completion, total]` (or null) per observation; nil, with nothing built, when none reported any.

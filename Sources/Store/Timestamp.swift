@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// ISO-8601 UTC timestamps with microseconds, the one time format the store writes.
@@ -15,20 +16,21 @@ public enum Timestamp {
         // Built by hand: String(format:) costs more than the rest of recording a run.
         var text = ""
         text.reserveCapacity(27)
-        pad(Int(parts.tm_year) + 1900, 4, &text); text += "-"
-        pad(Int(parts.tm_mon) + 1, 2, &text); text += "-"
-        pad(Int(parts.tm_mday), 2, &text); text += "T"
-        pad(Int(parts.tm_hour), 2, &text); text += ":"
-        pad(Int(parts.tm_min), 2, &text); text += ":"
-        pad(Int(parts.tm_sec), 2, &text); text += "."
-        pad(micros, 6, &text); text += "Z"
+        append(parts, date: "-", middle: "T", time: ":", to: &text)
+        text += "."
+        text += NumberText.padded(micros, width: 6)
+        text += "Z"
         return text
     }
 
-    private static func pad(_ value: Int, _ width: Int, _ text: inout String) {
-        let digits = String(value)
-        if digits.count < width { text += String(repeating: "0", count: width - digits.count) }
-        text += digits
+    /// Year, month, day, hour, minute and second, zero-padded, with the separators between them.
+    private static func append(_ parts: tm, date: String, middle: String, time: String, to text: inout String) {
+        text += NumberText.padded(Int(parts.tm_year) + 1900, width: 4); text += date
+        text += NumberText.padded(Int(parts.tm_mon) + 1, width: 2); text += date
+        text += NumberText.padded(Int(parts.tm_mday), width: 2); text += middle
+        text += NumberText.padded(Int(parts.tm_hour), width: 2); text += time
+        text += NumberText.padded(Int(parts.tm_min), width: 2); text += time
+        text += NumberText.padded(Int(parts.tm_sec), width: 2)
     }
 
     /// `YYYYMMDD_HHMMSS` in local time, as FluxLoop names experiment folders.
@@ -36,8 +38,8 @@ public enum Timestamp {
         var t = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         localtime_r(&t, &parts)
-        return String(format: "%04d%02d%02d_%02d%02d%02d",
-                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        var text = ""
+        append(parts, date: "", middle: "_", time: "", to: &text)
+        return text
     }
 }

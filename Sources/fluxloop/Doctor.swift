@@ -10,24 +10,16 @@ struct DoctorCommand: ParsableCommand {
         abstract: "Check the installation and the project: python3, the agent's import, the database, keys.",
         discussion: "Prints one screen; each problem comes with its fix. Exits 1 when anything is wrong. Keys are reported as present or absent, never printed.")
 
-    @Option(name: [.customLong("config"), .customShort("c")], help: "Configuration file (default: configs/simulation.yaml).")
-    var config: String?
+    @OptionGroup var selection: ProjectSelection
 
-    @Option(help: "Project name under the FluxLoop root (default: the current directory).")
-    var project: String?
-
-    @Option(help: "FluxLoop root directory (default: ./fluxloop).")
-    var root: String?
-
-    @Option(help: "Database file (default: $FLUXLOOP_DB, else <output_directory>/fluxloop.db).")
-    var db: String?
+    @OptionGroup var database: DatabaseOption
 
     func run() throws {
         var options = DoctorOptions(currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        options.configPath = config
-        options.project = project
-        options.root = root
-        options.db = db
+        options.configPath = selection.config
+        options.project = selection.project
+        options.root = selection.root
+        options.db = database.db
         let code = Doctor.run(options, console: Console())
         if code != 0 { throw ExitCode(code) }
     }

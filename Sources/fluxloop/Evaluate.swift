@@ -29,7 +29,7 @@ extension Fluxloop {
             var location = project.location
             location.config = nil
             let options = EvaluateOptions(
-                experiment: experiment, configPath: project.config, judges: judges, location: location,
+                experiment: experiment, configPath: project.selection.config, judges: judges, location: location,
                 currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             try await Rescoring.run(options, console: Console())
         }

@@ -21,14 +21,7 @@ struct Generate: AsyncParsableCommand {
                 `fluxloop run experiment` (and FluxLoop's) directly.
                 """)
 
-        @Option(name: [.customLong("config"), .customShort("c")], help: "Configuration file (default: configs/simulation.yaml).")
-        var config: String?
-
-        @Option(help: "Project name under the FluxLoop root.")
-        var project: String?
-
-        @Option(help: "FluxLoop root directory (default: ./fluxloop).")
-        var root: String?
+        @OptionGroup var selection: ProjectSelection
 
         @Option(name: [.customLong("output"), .customShort("o")], help: "File to write (default: the config's inputs_file, else inputs/generated.yaml).")
         var output: String?
@@ -67,15 +60,15 @@ struct Generate: AsyncParsableCommand {
         var concurrency = 4
 
         func validate() throws {
-            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 (got \(limit)).") }
-            if concurrency < 1 { throw ValidationError("--concurrency must be at least 1 (got \(concurrency)).") }
+            try require(limit, atLeast: 1, "--limit")
+            try require(concurrency, atLeast: 1, "--concurrency")
         }
 
         func run() async throws {
             var options = GenerateOptions(currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            options.configPath = config
-            options.project = project
-            options.root = root
+            options.configPath = selection.config
+            options.project = selection.project
+            options.root = selection.root
             options.output = output
             options.limit = limit
             options.dryRun = dryRun

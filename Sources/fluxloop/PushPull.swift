@@ -12,8 +12,7 @@ struct Push: ParsableCommand {
         discussion: "Each experiment is copied whole in one transaction; one the target already has is skipped, so "
             + "pushing again is harmless. With no EXP, every experiment.")
 
-    @Argument(help: "Experiments: id, unique id prefix, name, latest or latest~N (default: all).")
-    var experiments: [String] = []
+    @OptionGroup var selected: CopiedExperiments
 
     @Option(help: "The database to copy into: a postgresql:// URL or a SQLite file.")
     var to: String
@@ -21,7 +20,7 @@ struct Push: ParsableCommand {
     @OptionGroup var project: ProjectOptions
 
     func run() throws {
-        try CopyCommand.run(experiments, from: try CopyCommand.local(project), to: to, verb: "pushed")
+        try CopyCommand.run(selected.experiments, from: try CopyCommand.local(project), to: to, verb: "pushed")
     }
 }
 
@@ -31,8 +30,7 @@ struct Pull: ParsableCommand {
         abstract: "Copy experiments from another database (for example the team's PostgreSQL) into this project's.",
         discussion: "Each experiment is copied whole in one transaction; one already here is skipped. With no EXP, every experiment.")
 
-    @Argument(help: "Experiments: id, unique id prefix, name, latest or latest~N (default: all).")
-    var experiments: [String] = []
+    @OptionGroup var selected: CopiedExperiments
 
     @Option(help: "The database to copy from: a postgresql:// URL or a SQLite file.")
     var from: String
@@ -40,8 +38,14 @@ struct Pull: ParsableCommand {
     @OptionGroup var project: ProjectOptions
 
     func run() throws {
-        try CopyCommand.run(experiments, from: from, to: try CopyCommand.local(project), verb: "pulled")
+        try CopyCommand.run(selected.experiments, from: from, to: try CopyCommand.local(project), verb: "pulled")
     }
+}
+
+/// The experiments `push` and `pull` copy.
+struct CopiedExperiments: ParsableArguments {
+    @Argument(help: "Experiments: id, unique id prefix, name, latest or latest~N (default: all).")
+    var experiments: [String] = []
 }
 
 enum CopyCommand {

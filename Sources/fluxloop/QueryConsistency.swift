@@ -23,7 +23,7 @@ extension Fluxloop.Query {
         @OptionGroup var options: QueryOptions
 
         func validate() throws {
-            if let k, k < 1 { throw ValidationError("--k must be at least 1 (got \(k)).") }
+            try require(k, atLeast: 1, "--k")
         }
 
         func run() throws {

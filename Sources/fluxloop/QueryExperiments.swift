@@ -26,7 +26,7 @@ extension Fluxloop.Query {
             if let since, HistoryQuery.since(since) == nil {
                 throw ValidationError("--since must be a date such as 2026-11-27 or 2026-11-27T10:30, or an age such as 12h or 7d (got '\(since)').")
             }
-            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 (got \(limit)).") }
+            try require(limit, atLeast: 1, "--limit")
         }
 
         func run() throws {

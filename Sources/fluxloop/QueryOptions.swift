@@ -13,16 +13,7 @@ struct QueryOptions: ParsableArguments {
     var format: OutputFormat?
 
     /// The context a query runs in; the database is located (through the project's configuration) only when needed.
-    func context() -> QueryContext {
-        let location = project.location
-        let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        return QueryContext(
-            locateDatabase: {
-                let found = try DatabaseLocator.locate(location, currentDirectory: currentDirectory)
-                return LocatedDatabase(path: found.path, how: found.how)
-            },
-            format: format, currentDirectory: currentDirectory, console: Console())
-    }
+    func context() -> QueryContext { project.location.queryContext(format: format) }
 }
 
 /// The experiment a subcommand is about.

@@ -28,8 +28,8 @@ extension Fluxloop.Query {
         @OptionGroup var options: QueryOptions
 
         func validate() throws {
-            if let iteration, iteration < 0 { throw ValidationError("--iteration must be 0 or more (got \(iteration)).") }
-            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 (got \(limit)).") }
+            try require(iteration, atLeast: 0, "--iteration")
+            try require(limit, atLeast: 1, "--limit")
             if let grep, grep.isEmpty { throw ValidationError("--grep needs some text to look for.") }
         }
 

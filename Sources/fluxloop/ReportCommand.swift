@@ -34,7 +34,7 @@ extension Fluxloop {
         @OptionGroup var project: ReportProjectOptions
 
         func validate() throws {
-            guard detailLimit >= 0 else { throw ValidationError("--detail-limit must be 0 or more (got \(detailLimit)).") }
+            try require(detailLimit, atLeast: 0, "--detail-limit")
             if let out, out.isEmpty { throw ValidationError("-o needs a file name, e.g. -o report.html.") }
         }
 
@@ -42,29 +42,6 @@ extension Fluxloop {
             try ReportQuery.run(reference: experiment, base: compare, output: out, detailLimit: detailLimit,
                                 context: project.location.queryContext())
         }
-    }
-}
-
-/// `ProjectOptions` without its `-o`, which `report` uses for the file it writes (as the issue and `-o` habits ask);
-/// the output directory stays reachable as `--output-dir`.
-struct ReportProjectOptions: ParsableArguments {
-    @Option(name: [.customLong("config"), .customShort("c")], help: "Path to the configuration file (default: configs/simulation.yaml).")
-    var config: String?
-
-    @Option(help: "Project name under the FluxLoop root (default: the current directory).")
-    var project: String?
-
-    @Option(help: "FluxLoop root directory (default: ./fluxloop).")
-    var root: String?
-
-    @Option(help: "Output directory holding fluxloop.db (default: output_directory from config, else experiments/).")
-    var outputDir: String?
-
-    @Option(help: "SQLite database file (default: $FLUXLOOP_DB, else <output-dir>/fluxloop.db).")
-    var db: String?
-
-    var location: DatabaseLocation {
-        DatabaseLocation(db: db, project: project, root: root, config: config, outputDirectory: outputDir)
     }
 }
 

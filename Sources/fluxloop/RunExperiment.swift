@@ -116,7 +116,7 @@ extension Fluxloop.Run {
             var options = RunOptions(
                 overrides: overrides,
                 currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                databasePath: project.db, dryRun: dryRun, assumeYes: yes, mode: mode)
+                databasePath: project.database.db, dryRun: dryRun, assumeYes: yes, mode: mode)
             if report { options.afterExport = Self.writeReport }
             let code = await ExperimentRunner.run(options, console: Console())
             // ExperimentRunner has already said why; only the status is left to give.

@@ -26,9 +26,9 @@ extension Fluxloop.Run.Experiment {
     /// The options that change the project's configuration.
     var overrides: ConfigOverrides {
         var overrides = ConfigOverrides()
-        overrides.configPath = project.config
-        overrides.project = project.project
-        overrides.root = project.root
+        overrides.configPath = project.selection.config
+        overrides.project = project.selection.project
+        overrides.root = project.selection.root
         overrides.outputDirectory = project.outputDir
         overrides.iterations = iterations
         overrides.personas = personas?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -37,4 +37,20 @@ import Testing
         #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int == bytes)
         print("scale: 100000 runs -> \(bytes) bytes; accumulate \(built - start), render \(done - built)")
     }
+
+    /// Writing a report where one already is replaces it (twice in a row, as `fluxloop report` run again does).
+    @Test func writingOverAnEarlierReportReplacesIt() throws {
+        var acc = ExperimentAccumulator(info: Synthetic.info("again", start: 1_760_000_000))
+        for run in Synthetic.runs(variant: 0, iterations: 1) { acc.add(run) }
+        let summary = acc.finish()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fluxloop-report-again-\(getpid()).html")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let first = try ReportRenderer.writeExperiment(summary, to: url)
+        let second = try ReportRenderer.writeExperiment(summary, to: url)
+        #expect(first == second)
+        #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int == second)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
+            .filter { $0.hasPrefix(".\(url.lastPathComponent)") }
+        #expect(leftovers.isEmpty)
+    }
 }

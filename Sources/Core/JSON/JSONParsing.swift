@@ -6,31 +6,40 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
 }
 
 extension JSON {
+    /// What Python's non-standard `NaN`, `Infinity` and `-Infinity` become: null, so that what the store keeps is
+    /// standard JSON, or numbers with that text, for scoring, which sees them as Python's `json` does (floats).
+    public enum NonFinite: Sendable { case null, number }
+
     /// Parses one JSON value; surrounding whitespace is allowed, anything else after it is not.
-    public static func parse(_ text: String) throws -> JSON {
+    public static func parse(_ text: String, nonFinite: NonFinite = .null) throws -> JSON {
         var copy = text
-        return try copy.withUTF8 { buffer throws in
-            var parser = Parser(bytes: buffer)
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            guard parser.index == buffer.count else { throw parser.error("unexpected text after the value") }
-            return value
-        }
+        return try copy.withUTF8 { buffer throws in try parse(buffer, nonFinite: nonFinite) }
     }
 
     public static func parse(bytes: [UInt8]) throws -> JSON {
-        try bytes.withUnsafeBufferPointer { buffer throws in
-            var parser = Parser(bytes: buffer)
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            guard parser.index == buffer.count else { throw parser.error("unexpected text after the value") }
-            return value
-        }
+        try bytes.withUnsafeBufferPointer { buffer throws in try parse(buffer, nonFinite: .null) }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, nonFinite: NonFinite) throws -> JSON {
+        var parser = Parser(bytes: buffer, nonFinite: nonFinite)
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == buffer.count else { throw parser.error("unexpected text after the value") }
+        return value
     }
 
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
+        let nonFinite: NonFinite
         var index = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>, nonFinite: NonFinite) {
+            self.bytes = bytes
+            self.nonFinite = nonFinite
+        }
+
+        /// `NaN`, `Infinity` or `-Infinity`, once read, as the parse was asked to give them.
+        func nonFiniteValue(_ text: String) -> JSON { nonFinite == .null ? .null : .number(text) }
 
         func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
@@ -85,8 +94,8 @@ extension JSON {
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
             case UInt8(ascii: "n"): try literal("null"); return .null
-            case UInt8(ascii: "N"): try literal("NaN"); return .null
-            case UInt8(ascii: "I"): try literal("Infinity"); return .null
+            case UInt8(ascii: "N"): try literal("NaN"); return nonFiniteValue("NaN")
+            case UInt8(ascii: "I"): try literal("Infinity"); return nonFiniteValue("Infinity")
             default:
                 return try parseNumber()
             }
@@ -103,7 +112,7 @@ extension JSON {
             let start = index
             if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
                 index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "I") { try literal("Infinity"); return .null }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "I") { try literal("Infinity"); return nonFiniteValue("-Infinity") }
             }
             var digits = 0
             while index < bytes.count {

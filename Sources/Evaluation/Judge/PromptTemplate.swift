@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// FluxLoop's judge prompt: `str.format_map` over the trace's fields, unknown placeholders left as written.
@@ -82,21 +83,10 @@ enum PythonJSON {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    /// Python's `json.dumps(ensure_ascii=False)` string literal.
+    static func quote(_ s: String) -> String { jsonString.quoted(s) }
+
+    private static let jsonString = QuotedText(
+        quote: "\"", escapes: ["\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u{08}": "\\b", "\u{0C}": "\\f"],
+        control: { $0 < 0x20 ? "\\u" + NumberText.hex($0, width: 4) : nil })
 }

@@ -1,3 +1,4 @@
+import Core
 /// Shared drawing for the charts: one fixed-size SVG with a plot area, axes and labels.
 struct ChartFrame {
     static let width = 520.0, height = 220.0
@@ -41,11 +42,9 @@ struct ChartFrame {
     /// Maps a fraction 0...1 of the plot height to a y coordinate.
     func y(_ fraction: Double) -> Double { Self.top + plotHeight * (1 - fraction) }
 
-    static func percent(_ v: Double) -> String { "\(Int((v * 100).rounded()))%" }
-
     static func ms(_ v: Double) -> String {
-        if v >= 10_000 { return "\(Num.fmt((v / 1000).rounded()))s" }
-        if v >= 1000 { return "\(Num.fmt((v / 100).rounded() / 10))s" }
+        if v >= 10_000 { return "\(NumberText.trimmed((v / 1000).rounded()))s" }
+        if v >= 1000 { return "\(NumberText.trimmed((v / 100).rounded() / 10))s" }
         return "\(Int(v.rounded()))ms"
     }
 }

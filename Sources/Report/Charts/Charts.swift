@@ -1,3 +1,4 @@
+import Core
 /// The report's charts: pure functions from numbers to SVG strings, deterministic for golden tests.
 public enum Charts {
     typealias P = ChartFrame.Palette
@@ -40,7 +41,7 @@ public enum Charts {
                      .svg(.fill, p.passRate <= 0.001 ? P.fail : P.accent), .svg(.rx, 3)) {
                     m.el(.title, text: "\(p.persona): \(p.passes)/\(p.runs)")
                 }
-                f.label(m, "\(ChartFrame.percent(p.passRate)) (\(p.runs))", x: x0 + w + 6, y: y + 13, anchor: "start", size: 11)
+                f.label(m, "\(NumberText.wholePercent(p.passRate)) (\(p.runs))", x: x0 + w + 6, y: y + 13, anchor: "start", size: 11)
             }
         }
     }
@@ -50,7 +51,7 @@ public enum Charts {
         ChartFrame.render(label: "Pass rate per input across iterations") { m, f in
             let shown = inputs.sorted { ($0.passRate, $0.key) < ($1.passRate, $1.key) }.prefix(limit)
             guard !shown.isEmpty else { return }
-            f.yAxis(m, maxValue: 1) { ChartFrame.percent($0) }
+            f.yAxis(m, maxValue: 1) { NumberText.wholePercent($0) }
             let bw = f.plotWidth / Double(shown.count)
             for (i, s) in shown.enumerated() {
                 let h = max(2, f.plotHeight * s.passRate)
@@ -78,16 +79,16 @@ public enum Charts {
         let maxK = inputs.map(\.runs).min() ?? 0
         return ChartFrame.render(label: "pass@k and pass^k") { m, f in
             guard maxK >= 1 else { return }
-            f.yAxis(m, maxValue: 1) { ChartFrame.percent($0) }
+            f.yAxis(m, maxValue: 1) { NumberText.wholePercent($0) }
             let ks = Array(1...maxK)
             func x(_ k: Int) -> Double { ChartFrame.left + (maxK == 1 ? f.plotWidth / 2 : f.plotWidth * Double(k - 1) / Double(maxK - 1)) }
             for (name, fill, fn) in [("pass@k", P.accent, Stats.passAtK), ("pass^k", P.accent2, Stats.passHatK)] {
                 let values = ks.map { k in inputs.reduce(0.0) { $0 + fn($1.runs, $1.passes, k) } / Double(inputs.count) }
-                let points = zip(ks, values).map { "\(Num.fmt(x($0))),\(Num.fmt(f.y($1)))" }.joined(separator: " ")
+                let points = zip(ks, values).map { "\(NumberText.trimmed(x($0))),\(NumberText.trimmed(f.y($1)))" }.joined(separator: " ")
                 m.el(.polyline, .svg(.points, points), .svg(.fill, "none"), .svg(.stroke, fill), .svg(.strokeWidth, 2))
                 for (k, v) in zip(ks, values) {
                     m.el(.circle, .svg(.cx, x(k)), .svg(.cy, f.y(v)), .svg(.r, 3), .svg(.fill, fill)) {
-                        m.el(.title, text: "\(name) k=\(k): \(ChartFrame.percent(v))")
+                        m.el(.title, text: "\(name) k=\(k): \(NumberText.wholePercent(v))")
                     }
                 }
             }
@@ -135,7 +136,7 @@ public enum Charts {
                     for i in 0..<bins where busy[lane][i] > 0 {
                         m.el(.rect, .svg(.x, x0 + w * Double(i) / Double(bins)), .svg(.y, ChartFrame.top + laneH * Double(lane) + 1),
                              .svg(.width, w / Double(bins)), .svg(.height, laneH - 2), .svg(.fill, failed[lane][i] ? P.fail : P.pass),
-                             .svg(.opacity, Num.fmt(0.25 + 0.75 * min(1, busy[lane][i] / bw))))
+                             .svg(.opacity, NumberText.trimmed(0.25 + 0.75 * min(1, busy[lane][i] / bw))))
                     }
                 }
             }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// An HTML or SVG element name; only the constants below exist, so tags cannot carry text.
@@ -45,7 +46,7 @@ public struct Attr: Sendable {
     public static func colspan(_ n: Int) -> Attr { Attr(name: "colspan", value: String(n)) }
     /// An SVG geometry or presentation attribute (x, y, width, fill, ...).
     public static func svg(_ key: SVGKey, _ v: String) -> Attr { Attr(name: key.rawValue, value: v) }
-    public static func svg(_ key: SVGKey, _ v: Double) -> Attr { Attr(name: key.rawValue, value: Num.fmt(v)) }
+    public static func svg(_ key: SVGKey, _ v: Double) -> Attr { Attr(name: key.rawValue, value: NumberText.trimmed(v)) }
 }
 
 /// `data-*` keys the page script reads.
@@ -101,15 +102,5 @@ public final class Markup {
         }
         s += ">"
         sink.write(s)
-    }
-}
-
-/// Number formatting that is stable across platforms (golden files depend on it).
-enum Num {
-    static func fmt(_ v: Double) -> String {
-        guard v.isFinite else { return "0" }
-        let r = (v * 100).rounded() / 100
-        if r == r.rounded() { return String(Int(r)) }
-        return String(format: "%.2f", r).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
     }
 }

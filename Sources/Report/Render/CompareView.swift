@@ -43,36 +43,24 @@ enum CompareView {
     }
 
     static func changes(_ m: Markup, _ c: ComparisonModel, limit: Int) {
-        m.el(.section, .id("changes")) {
-            m.el(.h2, text: "Changes per input")
-            let rows = c.deltas.prefix(limit)
-            if c.deltas.count > rows.count {
-                m.el(.p, .cls("note"), text: "The first \(rows.count) inputs (regressions first); \(Page.grouped(c.deltas.count - rows.count)) more are left out.")
-            }
-            Page.filter(m, table: "change-table", placeholder: "Filter inputs…")
-            m.el(.div, .cls("tablewrap")) {
-                m.el(.table, .id("change-table")) {
-                    m.el(.thead) {
-                        m.el(.tr) {
-                            m.el(.th, .data(.sort, "num"), text: "Change")
-                            m.el(.th, .data(.sort, "text"), text: "Input")
-                            m.el(.th, .data(.sort, "text"), text: "Persona")
-                            for h in ["Base pass", "Head pass", "Base median", "Head median"] { m.el(.th, .cls("num"), .data(.sort, "num"), text: h) }
+        let rows = c.deltas.prefix(limit)
+        let note = c.deltas.count > rows.count
+            ? "The first \(rows.count) inputs (regressions first); \(NumberText.grouped(c.deltas.count - rows.count)) more are left out."
+            : nil
+        Page.section(m, id: "changes", title: "Changes per input", note: note) {
+            let columns: [SortableTable.Column] = [.sortedAsNumber("Change"), .text("Input"), .text("Persona")]
+                + ["Base pass", "Head pass", "Base median", "Head median"].map(SortableTable.Column.number)
+            SortableTable.write(m, id: "change-table", placeholder: "Filter inputs…", columns: columns) {
+                for d in rows {
+                    m.el(.tr) {
+                        m.el(.td, .data(.value, String(d.kind.rawValue))) { m.el(.span, .cls("badge b-\(d.kind.label)"), text: d.kind.label) }
+                        m.el(.td) { m.el(.a, .href(anchor: pairAnchor(d.key)), text: Charts.truncate(RunDetailView.oneLine(d.key.input), 110)) }
+                        m.el(.td, text: d.key.persona)
+                        for s in [d.base, d.head] {
+                            m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(s?.passRate ?? -1)), text: s.map { "\(NumberText.wholePercent($0.passRate)) (\($0.passes)/\($0.runs))" } ?? "—")
                         }
-                    }
-                    m.el(.tbody) {
-                        for d in rows {
-                            m.el(.tr) {
-                                m.el(.td, .data(.value, String(d.kind.rawValue))) { m.el(.span, .cls("badge b-\(d.kind.label)"), text: d.kind.label) }
-                                m.el(.td) { m.el(.a, .href(anchor: pairAnchor(d.key)), text: Charts.truncate(RunDetailView.oneLine(d.key.input), 110)) }
-                                m.el(.td, text: d.key.persona)
-                                for s in [d.base, d.head] {
-                                    m.el(.td, .cls("num"), .data(.value, Num.fmt(s?.passRate ?? -1)), text: s.map { "\(ChartFrame.percent($0.passRate)) (\($0.passes)/\($0.runs))" } ?? "—")
-                                }
-                                for s in [d.base, d.head] {
-                                    m.el(.td, .cls("num"), .data(.value, Num.fmt(s?.medianLatencyMs ?? -1)), text: s.map { ChartFrame.ms($0.medianLatencyMs) } ?? "—")
-                                }
-                            }
+                        for s in [d.base, d.head] {
+                            m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(s?.medianLatencyMs ?? -1)), text: s.map { ChartFrame.ms($0.medianLatencyMs) } ?? "—")
                         }
                     }
                 }
@@ -81,11 +69,10 @@ enum CompareView {
     }
 
     static func pairs(_ m: Markup, _ c: ComparisonModel) {
-        m.el(.section, .id("pairs")) {
-            m.el(.h2, text: "Side by side")
-            m.el(.p, .cls("note"), text: c.pairsLeftOut > 0
-                 ? "\(c.pairs.count) matched runs shown, regressions first; \(Page.grouped(c.pairsLeftOut)) left out."
-                 : "\(c.pairs.count) matched runs (same input, persona and iteration).")
+        let note = c.pairsLeftOut > 0
+            ? "\(c.pairs.count) matched runs shown, regressions first; \(NumberText.grouped(c.pairsLeftOut)) left out."
+            : "\(c.pairs.count) matched runs (same input, persona and iteration)."
+        Page.section(m, id: "pairs", title: "Side by side", note: note) {
             let kinds = Dictionary(c.deltas.map { ($0.key, $0.kind) }, uniquingKeysWith: { a, _ in a })
             var anchored = Set<InputKey>()
             for pair in c.pairs {
@@ -127,7 +114,7 @@ enum CompareView {
 
     static func pairAnchor(_ key: InputKey) -> String { "input-\(String(FNV1a.hash((key.input + "\u{0}" + key.persona).utf8), radix: 16))" }
 
-    static func signed(_ v: Double) -> String { (v > 0 ? "+" : v < 0 ? "−" : "") + Num.fmt(abs(v)) }
+    static func signed(_ v: Double) -> String { (v > 0 ? "+" : v < 0 ? "−" : "") + NumberText.trimmed(abs(v)) }
 
-    static func pValue(_ p: Double) -> String { p < 0.001 ? "< 0.001" : Num.fmt((p * 1000).rounded() / 1000) }
+    static func pValue(_ p: Double) -> String { p < 0.001 ? "< 0.001" : NumberText.trimmed((p * 1000).rounded() / 1000) }
 }

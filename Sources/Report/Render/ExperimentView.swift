@@ -1,3 +1,4 @@
+import Core
 /// The experiment view: cards, charts, input table, failure groups, run details.
 enum ExperimentView {
     static func write(_ m: Markup, _ s: ExperimentSummary, options: ReportOptions) {
@@ -31,13 +32,13 @@ enum ExperimentView {
         }
         let basis = s.info.scored ? "scores" : "success"
         return [
-            ("Runs", Page.grouped(s.runs), delta(Double(s.runs), o.map { Double($0.runs) }, { Page.grouped(Int($0)) })),
-            ("Pass rate", ChartFrame.percent(s.passRate), delta(s.passRate * 100, o.map { $0.passRate * 100 }, { Num.fmt(($0 * 10).rounded() / 10) }, unit: " pt")
-                ?? "\(Page.grouped(s.passes)) of \(Page.grouped(s.runs)) · \(basis)"),
-            ("Failures", Page.grouped(s.failures), delta(Double(s.failures), o.map { Double($0.failures) }, { Page.grouped(Int($0)) })),
+            ("Runs", NumberText.grouped(s.runs), delta(Double(s.runs), o.map { Double($0.runs) }, { NumberText.grouped(Int($0)) })),
+            ("Pass rate", NumberText.wholePercent(s.passRate), delta(s.passRate * 100, o.map { $0.passRate * 100 }, { NumberText.trimmed(($0 * 10).rounded() / 10) }, unit: " pt")
+                ?? "\(NumberText.grouped(s.passes)) of \(NumberText.grouped(s.runs)) · \(basis)"),
+            ("Failures", NumberText.grouped(s.failures), delta(Double(s.failures), o.map { Double($0.failures) }, { NumberText.grouped(Int($0)) })),
             ("Latency p50", ChartFrame.ms(s.latencyP50), delta(s.latencyP50, o?.latencyP50, ChartFrame.ms)),
             ("Latency p95", ChartFrame.ms(s.latencyP95), delta(s.latencyP95, o?.latencyP95, ChartFrame.ms)),
-            ("Tokens", Page.grouped(s.tokens), delta(Double(s.tokens), o.map { Double($0.tokens) }, { Page.grouped(Int($0)) })),
+            ("Tokens", NumberText.grouped(s.tokens), delta(Double(s.tokens), o.map { Double($0.tokens) }, { NumberText.grouped(Int($0)) })),
             ("Started", String(Page.date(s.firstStart).split(separator: " ")[1]), String(Page.date(s.firstStart).split(separator: " ")[0]) + " UTC"),
             ("Duration", Page.duration(s.durationSeconds), delta(s.durationSeconds, o?.durationSeconds, Page.duration)),
         ]
@@ -68,36 +69,22 @@ enum ExperimentView {
     }
 
     static func inputs(_ m: Markup, _ s: ExperimentSummary, limit: Int) {
-        m.el(.section, .id("inputs")) {
-            m.el(.h2, text: "Inputs")
-            let rows = s.inputs.sorted { ($0.passRate, $0.key) < ($1.passRate, $1.key) }.prefix(limit)
-            if s.inputs.count > rows.count {
-                m.el(.p, .cls("note"), text: "The \(rows.count) inputs with the lowest pass rate; \(Page.grouped(s.inputs.count - rows.count)) more are left out.")
-            }
-            Page.filter(m, table: "input-table", placeholder: "Filter inputs…")
-            m.el(.div, .cls("tablewrap")) {
-                m.el(.table, .id("input-table")) {
-                    m.el(.thead) {
-                        m.el(.tr) {
-                            m.el(.th, .data(.sort, "text"), text: "Input")
-                            m.el(.th, .data(.sort, "text"), text: "Persona")
-                            m.el(.th, .data(.sort, "text"), text: "Class")
-                            m.el(.th, .cls("num"), .data(.sort, "num"), text: "Pass rate")
-                            m.el(.th, .cls("num"), .data(.sort, "num"), text: "Median latency")
-                            m.el(.th, .cls("num"), .data(.sort, "num"), text: "Distinct outputs")
-                        }
-                    }
-                    m.el(.tbody) {
-                        for i in rows {
-                            m.el(.tr) {
-                                m.el(.td) { m.el(.a, .href(anchor: Page.runAnchor(i.firstRunId)), text: Charts.truncate(RunDetailView.oneLine(i.key.input), 120)) }
-                                m.el(.td, text: i.key.persona)
-                                m.el(.td) { m.el(.span, .cls("badge b-\(i.consistency.rawValue)"), text: i.consistency.rawValue) }
-                                m.el(.td, .cls("num"), .data(.value, Num.fmt(i.passRate)), text: "\(ChartFrame.percent(i.passRate)) (\(i.passes)/\(i.runs))")
-                                m.el(.td, .cls("num"), .data(.value, Num.fmt(i.medianLatencyMs)), text: ChartFrame.ms(i.medianLatencyMs))
-                                m.el(.td, .cls("num"), text: String(i.distinctOutputs))
-                            }
-                        }
+        let rows = s.inputs.sorted { ($0.passRate, $0.key) < ($1.passRate, $1.key) }.prefix(limit)
+        let note = s.inputs.count > rows.count
+            ? "The \(rows.count) inputs with the lowest pass rate; \(NumberText.grouped(s.inputs.count - rows.count)) more are left out."
+            : nil
+        Page.section(m, id: "inputs", title: "Inputs", note: note) {
+            let columns: [SortableTable.Column] = [.text("Input"), .text("Persona"), .text("Class"), .number("Pass rate"),
+                                                   .number("Median latency"), .number("Distinct outputs")]
+            SortableTable.write(m, id: "input-table", placeholder: "Filter inputs…", columns: columns) {
+                for i in rows {
+                    m.el(.tr) {
+                        m.el(.td) { m.el(.a, .href(anchor: Page.runAnchor(i.firstRunId)), text: Charts.truncate(RunDetailView.oneLine(i.key.input), 120)) }
+                        m.el(.td, text: i.key.persona)
+                        m.el(.td) { m.el(.span, .cls("badge b-\(i.consistency.rawValue)"), text: i.consistency.rawValue) }
+                        m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(i.passRate)), text: "\(NumberText.wholePercent(i.passRate)) (\(i.passes)/\(i.runs))")
+                        m.el(.td, .cls("num"), .data(.value, NumberText.trimmed(i.medianLatencyMs)), text: ChartFrame.ms(i.medianLatencyMs))
+                        m.el(.td, .cls("num"), text: String(i.distinctOutputs))
                     }
                 }
             }
@@ -112,7 +99,7 @@ enum ExperimentView {
             for g in s.failureGroups.prefix(50) {
                 m.el(.details, .cls("run")) {
                     m.el(.summary) {
-                        m.el(.span, .cls("badge b-fail"), text: Page.grouped(g.count))
+                        m.el(.span, .cls("badge b-fail"), text: NumberText.grouped(g.count))
                         m.el(.code, text: g.errorType)
                         m.el(.span, text: Charts.truncate(RunDetailView.oneLine(g.message), 140))
                     }
@@ -124,7 +111,7 @@ enum ExperimentView {
                                 if kept.contains(id) { m.el(.a, .href(anchor: Page.runAnchor(id)), text: id) } else { m.el(.code, text: id) }
                                 m.text(" ")
                             }
-                            if g.count > g.runIds.count { m.text("and \(Page.grouped(g.count - g.runIds.count)) more") }
+                            if g.count > g.runIds.count { m.text("and \(NumberText.grouped(g.count - g.runIds.count)) more") }
                         }
                     }
                 }
@@ -134,11 +121,10 @@ enum ExperimentView {
     }
 
     static func runs(_ m: Markup, _ s: ExperimentSummary) {
-        m.el(.section, .id("runs")) {
-            m.el(.h2, text: "Runs")
-            m.el(.p, .cls("note"), text: s.detailsLeftOut > 0
-                 ? "\(Page.grouped(s.details.count)) of \(Page.grouped(s.runs)) runs shown, failures first; \(Page.grouped(s.detailsLeftOut)) left out."
-                 : "All \(Page.grouped(s.runs)) runs, failures first.")
+        let note = s.detailsLeftOut > 0
+            ? "\(NumberText.grouped(s.details.count)) of \(NumberText.grouped(s.runs)) runs shown, failures first; \(NumberText.grouped(s.detailsLeftOut)) left out."
+            : "All \(NumberText.grouped(s.runs)) runs, failures first."
+        Page.section(m, id: "runs", title: "Runs", note: note) {
             for run in s.details { RunDetailView.write(m, run) }
         }
     }

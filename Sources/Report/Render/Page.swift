@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The page shell shared by both views: CSP, inline style, header, script.
@@ -62,16 +63,18 @@ enum Page {
     }
 
     static func duration(_ seconds: Double) -> String {
-        if seconds < 60 { return "\(Num.fmt((seconds * 10).rounded() / 10)) s" }
+        if seconds < 60 { return "\(NumberText.trimmed((seconds * 10).rounded() / 10)) s" }
         let s = Int(seconds.rounded())
         return s >= 3600 ? "\(s / 3600) h \(s % 3600 / 60) min" : "\(s / 60) min \(s % 60) s"
     }
 
-    static func grouped(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.reversed().enumerated() { if i > 0 && i % 3 == 0 && c != "-" { out.append(",") }; out.append(c) }
-        return String(out.reversed())
+    /// A section with its heading and, when there is one, the note under it (what was left out, how it is ordered).
+    static func section(_ m: Markup, id: String, title: String, note: String? = nil, body: () -> Void) {
+        m.el(.section, .id(id)) {
+            m.el(.h2, text: title)
+            if let note { m.el(.p, .cls("note"), text: note) }
+            body()
+        }
     }
 
     /// A run's anchor id; ids are escaped as attributes wherever they are written.

@@ -1,3 +1,4 @@
+import Core
 /// One run, expandable: transcript, observation waterfall, scores, error.
 enum RunDetailView {
     static func write(_ m: Markup, _ run: ReportRun, open: Bool = false) {
@@ -6,7 +7,7 @@ enum RunDetailView {
             m.el(.summary) {
                 badge(m, run.passed)
                 m.el(.strong, text: Charts.truncate(oneLine(run.input), 90))
-                m.el(.span, .cls("muted"), text: "\(run.persona) · iteration \(run.iteration) · \(ChartFrame.ms(run.durationMs)) · \(Page.grouped(run.tokens)) tokens")
+                m.el(.span, .cls("muted"), text: "\(run.persona) · iteration \(run.iteration) · \(ChartFrame.ms(run.durationMs)) · \(NumberText.grouped(run.tokens)) tokens")
                 if let t = run.errorType { m.el(.code, .cls("delta-down"), text: t) }
             }
             m.el(.div, .cls("body")) { body(m, run) }
@@ -52,7 +53,7 @@ enum RunDetailView {
             for (obs, depth) in ordered(observations) {
                 m.el(.div, .cls("mono"), .style("padding-left:\(depth * 14)px"), .title(obs.type), text: obs.name)
                 m.el(.div, .cls(obs.error == nil ? "bar" : "bar err")) {
-                    let left = Num.fmt(100 * obs.startOffsetMs / end), width = Num.fmt(100 * obs.durationMs / end)
+                    let left = NumberText.trimmed(100 * obs.startOffsetMs / end), width = NumberText.trimmed(100 * obs.durationMs / end)
                     m.el(.span, .style("left:\(left)%;width:\(width)%"))
                 }
                 m.el(.div, .cls("muted"), text: "\(ChartFrame.ms(obs.durationMs))\(obs.tokens > 0 ? " · \(obs.tokens) tok" : "")")
@@ -88,7 +89,7 @@ enum RunDetailView {
                 for s in scores {
                     m.el(.tr) {
                         m.el(.td, text: s.name)
-                        m.el(.td, .cls("num"), text: Num.fmt(s.value))
+                        m.el(.td, .cls("num"), text: NumberText.trimmed(s.value))
                         m.el(.td) { badge(m, s.passed) }
                         m.el(.td, text: s.reason)
                     }

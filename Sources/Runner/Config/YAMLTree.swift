@@ -95,15 +95,7 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
 /// Python's `repr(float)` text for JSON and YAML output (`1.0`, `0.7`, `1e-05`).
 enum PythonFloat {
     static func text(_ d: Double) -> String {
-        if d.isNaN { return "NaN" }
-        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
-        if d == d.rounded(), abs(d) < 1e16 {
-            return String(format: "%.0f", d) + ".0"
-        }
-        var s = "\(d)"
-        // Swift writes 1e-05 / 1e+16 like Python; make sure a mantissa without '.' stays as Python has it.
-        if s.hasSuffix(".0"), s.contains("e") { s = s.replacingOccurrences(of: ".0e", with: "e") }
-        return s
+        NumberText.pythonFloat(d, nan: "NaN", infinity: "Infinity")
     }
 
     static func json(_ d: Double) -> JSON {

@@ -17,30 +17,11 @@ public enum InputGenerator {
         }
     }
 
+    /// Load the project, decide the file, the mode and the plan, then print the plan (dry run) or vary and write.
     private static func generate(_ options: GenerateOptions, console: Console) async throws -> Int32 {
-        var overrides = ConfigOverrides()
-        overrides.configPath = options.configPath
-        overrides.project = options.project
-        overrides.root = options.root
-        let project = try ConfigLoader.load(overrides, currentDirectory: options.currentDirectory)
+        let project = try loadProject(options)
         let config = project.config
-        guard !config.baseInputs.isEmpty else {
-            throw GenerateError(description: "there are no base_inputs to vary: add some to configs/input.yaml, e.g.\n"
-                + "base_inputs:\n  - input: \"How do I get started?\"")
-        }
-        if let limit = options.limit, limit < 1 { throw GenerateError(description: "--limit must be at least 1 (got \(limit)).") }
-
-        let output: URL
-        if let path = options.output {
-            output = Paths.resolve(path, against: options.project != nil ? project.projectDirectory : options.currentDirectory)
-        } else {
-            output = config.inputsFile ?? project.projectDirectory.appending(path: "inputs/generated.yaml")
-        }
-        let shown = PathDisplay.relative(output, to: [options.currentDirectory])
-        if FileManager.default.fileExists(atPath: output.path), !options.overwrite, !options.dryRun {
-            throw GenerateError(description: "\(shown) already exists; pass --overwrite to replace it, or --output to write elsewhere.")
-        }
-
+        let (output, shown) = try outputFile(options, project: project)
         let modeName = (options.mode ?? config.snapshot["input_generation"]?["mode"]?.stringValue ?? "llm").lowercased()
         guard modeName == "llm" || modeName == "deterministic" else {
             throw GenerateError(description: "--mode must be llm or deterministic (got '\(modeName)').")
@@ -48,7 +29,6 @@ public enum InputGenerator {
         let deterministic = modeName == "deterministic"
         let strategies = try chooseStrategies(options.strategies, config: config, deterministic: deterministic, console: console)
         let plan = VariationPlan.make(baseInputs: config.baseInputs, personas: config.personas, strategies: strategies, limit: options.limit)
-        let seed = options.seed ?? config.snapshot["seed"]?.intValue ?? 42
         var metadata: [(key: String, value: JSON)] = [
             ("config_name", .string(config.name)),
             ("generation_mode", .string(modeName)),
@@ -62,49 +42,95 @@ public enum InputGenerator {
             + "input(s) × \(max(config.personas.count, 1)) persona(s) × \(strategies.count) strateg\(strategies.count == 1 ? "y" : "ies")"
             + "\(options.limit.map { ", limit \($0)" } ?? ""))")
         if options.dryRun {
-            for item in plan.prefix(10) {
-                console.line("  \(item.persona?.name ?? "-") · \(item.strategy.rawValue) · \(item.base.input)")
-            }
-            if plan.count > 10 { console.line("  … and \(plan.count - 10) more") }
-            console.line("Dry run: nothing was written (would write \(shown)).")
+            printDryRun(plan, shown: shown, console: console)
             return 0
         }
-
-        var inputs: [GeneratedInput]
-        var failed = 0
-        if deterministic {
-            inputs = plan.map { item in
-                GeneratedInput(input: DeterministicVariations.vary(item.base.input, strategy: item.strategy, persona: item.persona,
-                                                                   seed: seed, key: "\(item.baseIndex)"),
-                               metadata: item.metadata())
-            }
-            metadata.append(("seed", .int(seed)))
-        } else {
-            let model = try VariationModel.resolve(options, project: project)
-            metadata += [("llm_provider", .string(model.provider.rawValue)), ("llm_model", .string(model.model))]
-            let llm = config.snapshot["input_generation"]?["llm"]
-            let results = await LLMVariations.generate(
-                plan, model: model, concurrency: max(1, options.concurrency), console: console,
-                strategyPrompts: llm?["strategy_prompts"], template: llm?["user_prompt_template"]?.stringValue)
-            inputs = results.compactMap { $0 }
-            failed = results.count - inputs.count
-        }
+        let (inputs, failed) = try await vary(plan, deterministic: deterministic, options: options, project: project,
+                                              metadata: &metadata, console: console)
         guard !inputs.isEmpty else {
             throw GenerateError(description: "no variation could be generated (\(failed) failed); \(shown) was not written.", usage: false)
         }
         metadata += [("requested", .int(plan.count)), ("generated", .int(inputs.count)), ("failed", .int(failed))]
-        let text = InputsFile.render(inputs, metadata: .object(metadata), generatedAt: InputsFile.generationTime())
-        do {
-            try AtomicFile.write(text, to: output)
-        } catch {
-            throw GenerateError(description: "cannot write \(shown): \(error.localizedDescription)", usage: false)
-        }
+        try write(inputs, metadata: metadata, to: output, shown: shown)
         console.line("Wrote \(inputs.count) input\(inputs.count == 1 ? "" : "s") to \(shown)"
             + (failed > 0 ? " (\(failed) variation\(failed == 1 ? "" : "s") failed and were skipped)" : "") + ".")
         if config.inputsFile?.standardizedFileURL.path != output.standardizedFileURL.path {
             console.line("Run them with: fluxloop run experiment --inputs \(shown)")
         }
         return 0
+    }
+
+    /// The project, which must have base inputs to vary.
+    private static func loadProject(_ options: GenerateOptions) throws -> LoadedProject {
+        var overrides = ConfigOverrides()
+        overrides.configPath = options.configPath
+        overrides.project = options.project
+        overrides.root = options.root
+        let project = try ConfigLoader.load(overrides, currentDirectory: options.currentDirectory)
+        guard !project.config.baseInputs.isEmpty else {
+            throw GenerateError(description: "there are no base_inputs to vary: add some to configs/input.yaml, e.g.\n"
+                + "base_inputs:\n  - input: \"How do I get started?\"")
+        }
+        if let limit = options.limit, limit < 1 { throw GenerateError(description: "--limit must be at least 1 (got \(limit)).") }
+        return project
+    }
+
+    /// The file to write (`--output`, else the config's inputs_file, else inputs/generated.yaml) and its shown path;
+    /// an existing file needs --overwrite.
+    private static func outputFile(_ options: GenerateOptions, project: LoadedProject) throws -> (URL, String) {
+        let output: URL
+        if let path = options.output {
+            output = Paths.resolve(path, against: options.project != nil ? project.projectDirectory : options.currentDirectory)
+        } else {
+            output = project.config.inputsFile ?? project.projectDirectory.appending(path: "inputs/generated.yaml")
+        }
+        let shown = PathDisplay.relative(output, to: [options.currentDirectory])
+        if FileManager.default.fileExists(atPath: output.path), !options.overwrite, !options.dryRun {
+            throw GenerateError(description: "\(shown) already exists; pass --overwrite to replace it, or --output to write elsewhere.")
+        }
+        return (output, shown)
+    }
+
+    private static func printDryRun(_ plan: [PlannedVariation], shown: String, console: Console) {
+        for item in plan.prefix(10) {
+            console.line("  \(item.persona?.name ?? "-") · \(item.strategy.rawValue) · \(item.base.input)")
+        }
+        if plan.count > 10 { console.line("  … and \(plan.count - 10) more") }
+        console.line("Dry run: nothing was written (would write \(shown)).")
+    }
+
+    /// The variations, offline (seeded) or from the model, and how many failed; the mode's details go into `metadata`.
+    private static func vary(_ plan: [PlannedVariation], deterministic: Bool, options: GenerateOptions, project: LoadedProject,
+                             metadata: inout [(key: String, value: JSON)],
+                             console: Console) async throws -> (inputs: [GeneratedInput], failed: Int) {
+        let config = project.config
+        if deterministic {
+            let seed = options.seed ?? config.snapshot["seed"]?.intValue ?? 42
+            metadata.append(("seed", .int(seed)))
+            let inputs = plan.map { item in
+                GeneratedInput(input: DeterministicVariations.vary(item.base.input, strategy: item.strategy, persona: item.persona,
+                                                                   seed: seed, key: "\(item.baseIndex)"),
+                               metadata: item.metadata())
+            }
+            return (inputs, 0)
+        }
+        let model = try VariationModel.resolve(options, project: project)
+        metadata += [("llm_provider", .string(model.provider.rawValue)), ("llm_model", .string(model.model))]
+        let llm = config.snapshot["input_generation"]?["llm"]
+        let results = await LLMVariations.generate(
+            plan, model: model, concurrency: max(1, options.concurrency), console: console,
+            strategyPrompts: llm?["strategy_prompts"], template: llm?["user_prompt_template"]?.stringValue)
+        let inputs = results.compactMap { $0 }
+        return (inputs, results.count - inputs.count)
+    }
+
+    private static func write(_ inputs: [GeneratedInput], metadata: [(key: String, value: JSON)], to output: URL, shown: String) throws {
+        let text = InputsFile.render(inputs, metadata: .object(metadata), generatedAt: InputsFile.generationTime())
+        do {
+            try AtomicFile.write(text, to: output)
+        } catch {
+            throw GenerateError(description: "cannot write \(shown): \(error.localizedDescription)", usage: false)
+        }
     }
 
     /// `--strategy` values, else the config's `variation_strategies`, else the mode's defaults.

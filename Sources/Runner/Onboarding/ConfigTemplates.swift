@@ -163,18 +163,9 @@ enum ConfigTemplates {
         """
 
     /// A double-quoted YAML scalar.
-    static func yamlQuoted(_ text: String) -> String {
-        var out = "\""
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if ch.value < 0x20 { out += String(format: "\\x%02X", ch.value) } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out + "\""
-    }
+    static func yamlQuoted(_ text: String) -> String { yamlString.quoted(text) }
+
+    private static let yamlString = QuotedText(
+        quote: "\"", escapes: ["\\": "\\\\", "\n": "\\n", "\t": "\\t"],
+        control: { $0 < 0x20 ? "\\x" + NumberText.hex($0, width: 2, uppercase: true) : nil })
 }

@@ -115,13 +115,13 @@ public enum Rescoring {
         let mean = scores.reduce(0) { $0 + $1.finalScore } / n
         console.line("Scored \(experiment.name) (\(experiment.id)): \(scores.count) runs with \(scoring.config.enabledEvaluators.count) evaluators"
                      + (scoring.judges ? ", \(llmCalls) LLM calls" : ""))
-        console.line(String(format: "Pass rate: %.1f%% (%d of %d reach the threshold %.2f)", 100 * Double(passed) / n, passed, scores.count,
-                            scoring.config.aggregate.threshold))
-        console.line(String(format: "Mean final score: %.3f", mean))
+        console.line("Pass rate: \(NumberText.fixed(100 * Double(passed) / n, digits: 1))% (\(passed) of \(scores.count) reach the threshold "
+                     + "\(NumberText.fixed(scoring.config.aggregate.threshold, digits: 2)))")
+        console.line("Mean final score: \(NumberText.fixed(mean, digits: 3))")
         for evaluator in scoring.config.enabledEvaluators {
             let values = scores.compactMap { $0.score(evaluator.name) }
             let avg = values.reduce(0, +) / Double(max(values.count, 1))
-            console.line("  \(evaluator.name): mean " + String(format: "%.3f", avg))
+            console.line("  \(evaluator.name): mean " + NumberText.fixed(avg, digits: 3))
         }
         let skipped = scoring.full.enabledEvaluators.count - scoring.config.enabledEvaluators.count
         if skipped > 0 { console.line("\(skipped) llm_judge evaluator(s) not run: pass --judges to run them.") }

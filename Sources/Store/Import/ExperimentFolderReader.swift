@@ -19,37 +19,32 @@ public enum ExperimentFolderReader {
         requiredFiles.allSatisfy { FileManager.default.fileExists(atPath: folder.appending(path: $0).path(percentEncoded: false)) }
     }
 
+    /// Reads the folder in five steps: its files are checked, summary.json read, the runs listed from
+    /// trace_summary.jsonl, completed from traces.jsonl and observations.jsonl, and the experiment row built.
     public static func read(_ folder: URL) throws -> ExperimentFolderContents {
-        let root = folder.standardizedFileURL
-        var rootPath = root.path(percentEncoded: false)
-        if rootPath.count > 1, rootPath.hasSuffix("/") { rootPath.removeLast() }
-        func file(_ name: String) -> String { rootPath + "/" + name }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: rootPath, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ImportError.notAFolder(rootPath)
-        }
-        for name in requiredFiles where !FileManager.default.fileExists(atPath: file(name)) {
-            throw ImportError.notAnExperimentFolder(rootPath, missing: name)
-        }
+        let files = try FolderFiles(folder)
+        let summary = try SummaryDocument(files)
+        var traces = try runs(files, startedAt: summary.startedAt)
+        try addDetails(files, to: &traces)
+        takeTimesFromRootObservations(&traces)
 
-        let summaryFile = JSONLinesFile(path: file("summary.json"))
-        let summary = try summaryFile.document()
-        guard case .object = summary else {
-            throw ImportError.malformed(path: summaryFile.path, line: 1, reason: "expected a JSON object")
+        let experimentID = summary.ownID
+            ?? Self.derivedID(name: summary.name, startedAt: summary.startedAt, traceIDs: traces.map(\.traceID))
+        // FluxLoop leaves failed runs out of its JSONL files and lists them in errors.json only.
+        if summary.ownID == nil, files.exists("errors.json") {
+            traces += try Self.failedRuns(JSONLinesFile(path: files.path("errors.json")), experimentID: experimentID,
+                                          startedAt: summary.startedAt)
         }
-        let summaryFields = LineFields(value: summary, path: summaryFile.path, line: 1)
-        let ownID = try summaryFields.optionalString("experiment_id")
-        let name = try summaryFields.optionalString("experiment_name") ?? summaryFields.string("name")
-        guard let startedAt = try summaryFields.optionalString("started_at") ?? summaryFields.optionalString("date") else {
-            throw summaryFields.fail("'date' (or 'started_at') is missing")
-        }
-        let config = summary["config_snapshot"] ?? summary["config"] ?? .object([])
-        guard case .object = config else { throw summaryFields.fail("'config' must be an object") }
+        Self.number(&traces)
+        let experiment = try summary.record(id: experimentID, runs: traces.count, configYAML: files.text("config.yaml"))
+        return ExperimentFolderContents(experiment: experiment, traces: traces, writtenByThisTool: summary.ownID != nil)
+    }
 
-        // Runs, in file order.
+    /// The runs of trace_summary.jsonl, in file order; a trace id may appear once.
+    private static func runs(_ files: FolderFiles, startedAt: String) throws -> [TraceRecord] {
         var traces: [TraceRecord] = []
         var traceLines: [String: Int] = [:]
-        let summaryLines = JSONLinesFile(path: file("trace_summary.jsonl"))
+        let summaryLines = JSONLinesFile(path: files.path("trace_summary.jsonl"))
         for (line, value) in try summaryLines.objects() {
             let fields = LineFields(value: value, path: summaryLines.path, line: line)
             let trace = try Self.trace(fields, startedAt: startedAt)
@@ -59,36 +54,28 @@ public enum ExperimentFolderReader {
             traceLines[trace.traceID] = line
             traces.append(trace)
         }
+        return traces
+    }
+
+    /// What traces.jsonl and observations.jsonl add to the runs trace_summary.jsonl listed.
+    private static func addDetails(_ files: FolderFiles, to traces: inout [TraceRecord]) throws {
         var position: [String: Int] = [:]
         for (index, trace) in traces.enumerated() { position[trace.traceID] = index }
-
-        // traces.jsonl adds what trace_summary.jsonl leaves out.
-        if FileManager.default.fileExists(atPath: file("traces.jsonl")) {
-            let details = JSONLinesFile(path: file("traces.jsonl"))
-            for (line, value) in try details.objects() {
-                let fields = LineFields(value: value, path: details.path, line: line)
-                let id = try fields.string("trace_id")
-                guard let index = position[id] else { throw fields.fail("trace_id \(id) is not in trace_summary.jsonl") }
-                traces[index].callbackMessages = fields.json("callback_messages")
-                traces[index].supervisorResponse = fields.json("supervisor_response")
-                // What the agent set through the SDK's context (lines this tool wrote).
-                traces[index].userID = try fields.optionalString("user_id")
-                traces[index].tags = value["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                traces[index].traceMetadata = value["metadata"].flatMap { $0.objectValue == nil ? nil : $0.text }
-            }
+        try files.forEachRunLine(of: "traces.jsonl", position: position) { index, fields in
+            traces[index].callbackMessages = fields.json("callback_messages")
+            traces[index].supervisorResponse = fields.json("supervisor_response")
+            // What the agent set through the SDK's context (lines this tool wrote).
+            traces[index].userID = try fields.optionalString("user_id")
+            traces[index].tags = fields.value["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            traces[index].traceMetadata = fields.value["metadata"].flatMap { $0.objectValue == nil ? nil : $0.text }
         }
-
-        if FileManager.default.fileExists(atPath: file("observations.jsonl")) {
-            let observations = JSONLinesFile(path: file("observations.jsonl"))
-            for (line, value) in try observations.objects() {
-                let fields = LineFields(value: value, path: observations.path, line: line)
-                let id = try fields.string("trace_id")
-                guard let index = position[id] else { throw fields.fail("trace_id \(id) is not in trace_summary.jsonl") }
-                traces[index].observations.append(try Self.observation(fields))
-            }
+        try files.forEachRunLine(of: "observations.jsonl", position: position) { index, fields in
+            traces[index].observations.append(try Self.observation(fields))
         }
+    }
 
-        // A run's times are its outermost observation's (the last to finish); FluxLoop's lines carry none.
+    /// A run's times are its outermost observation's (the last to finish); FluxLoop's lines carry none.
+    private static func takeTimesFromRootObservations(_ traces: inout [TraceRecord]) {
         for index in traces.indices {
             if let root = traces[index].observations.last(where: { $0.parentID == nil }),
                let start = root.startTime, let end = root.endTime {
@@ -96,27 +83,6 @@ public enum ExperimentFolderReader {
                 traces[index].endedAt = end
             }
         }
-
-        let experimentID = ownID ?? Self.derivedID(name: name, startedAt: startedAt, traceIDs: traces.map(\.traceID))
-        // FluxLoop leaves failed runs out of its JSONL files and lists them in errors.json only.
-        if ownID == nil, FileManager.default.fileExists(atPath: file("errors.json")) {
-            traces += try Self.failedRuns(JSONLinesFile(path: file("errors.json")), experimentID: experimentID, startedAt: startedAt)
-        }
-        Self.number(&traces)
-
-        let results = summary["results"]
-        let yamlPath = file("config.yaml")
-        let yaml = FileManager.default.fileExists(atPath: yamlPath)
-            ? (try? String(contentsOfFile: yamlPath, encoding: .utf8)) ?? "" : ""
-        let completedAt = try summaryFields.optionalString("completed_at")
-            ?? (summary["duration_seconds"] ?? results?["duration_seconds"])?.doubleValue.flatMap { Self.adding($0, to: startedAt) }
-        let experiment = ExperimentRecord(
-            id: experimentID, name: name, description: config["description"]?.stringValue, status: .completed,
-            startedAt: startedAt, completedAt: completedAt,
-            plannedRuns: max(results?["total_runs"]?.intValue ?? 0, traces.count), executedRuns: traces.count,
-            outputDirectory: nil, configJSON: config.text, configYAML: yaml,
-            tags: config["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [], toolVersion: "imported")
-        return ExperimentFolderContents(experiment: experiment, traces: traces, writtenByThisTool: ownID != nil)
     }
 
     private static func trace(_ f: LineFields, startedAt: String) throws -> TraceRecord {
@@ -215,7 +181,7 @@ public enum ExperimentFolderReader {
     }
 
     /// `seconds` after an ISO-8601 timestamp, in the same style, or nil when the timestamp is unreadable.
-    private static func adding(_ seconds: Double, to timestamp: String) -> String? {
+    static func adding(_ seconds: Double, to timestamp: String) -> String? {
         guard seconds.isFinite, seconds >= 0, let start = ISOTime.microseconds(timestamp) else { return nil }
         let date = Date(timeIntervalSince1970: Double(start + Int64((seconds * 1_000_000).rounded())) / 1_000_000)
         let text = Timestamp.string(from: date)

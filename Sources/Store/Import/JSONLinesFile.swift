@@ -64,17 +64,23 @@ struct LineFields {
 
     func fail(_ reason: String) -> ImportError { .malformed(path: path, line: line, reason: reason) }
 
-    func string(_ key: String) throws -> String {
+    /// A field that must be present (JSON null is a wrong type), read by `read`, which says what it expects.
+    private func required<T>(_ key: String, _ expected: String, _ read: (JSON) -> T?) throws -> T {
         guard let field = value[key] else { throw fail("'\(key)' is missing") }
-        guard let text = field.stringValue else { throw fail("'\(key)' must be a string") }
-        return text
+        guard let typed = read(field) else { throw fail("'\(key)' must be \(expected)") }
+        return typed
     }
 
-    func optionalString(_ key: String) throws -> String? {
+    /// A field that may be absent or null.
+    private func optional<T>(_ key: String, _ expected: String, _ read: (JSON) -> T?) throws -> T? {
         guard let field = value[key], !field.isNull else { return nil }
-        guard let text = field.stringValue else { throw fail("'\(key)' must be a string or null") }
-        return text
+        guard let typed = read(field) else { throw fail("'\(key)' must be \(expected) or null") }
+        return typed
     }
+
+    func string(_ key: String) throws -> String { try required(key, "a string", \.stringValue) }
+
+    func optionalString(_ key: String) throws -> String? { try optional(key, "a string", \.stringValue) }
 
     /// A string, or any other JSON value as its JSON text (FluxLoop encodes non-string outputs that way).
     func text(_ key: String) -> String? {
@@ -82,32 +88,22 @@ struct LineFields {
         return field.stringValue ?? field.text
     }
 
+    /// A whole number; null counts as absent here, and an absent field takes `fallback` when there is one.
     func int(_ key: String, default fallback: Int? = nil) throws -> Int {
         guard let field = value[key], !field.isNull else {
             if let fallback { return fallback }
             throw fail("'\(key)' is missing")
         }
-        guard let number = field.intValue else { throw fail("'\(key)' must be a whole number") }
-        return number
+        return try required(key, "a whole number", \.intValue)
     }
 
-    func optionalInt(_ key: String) throws -> Int? {
-        guard let field = value[key], !field.isNull else { return nil }
-        guard let number = field.intValue else { throw fail("'\(key)' must be a whole number or null") }
-        return number
-    }
+    func optionalInt(_ key: String) throws -> Int? { try optional(key, "a whole number", \.intValue) }
 
     func double(_ key: String) throws -> Double {
-        guard let field = value[key] else { throw fail("'\(key)' is missing") }
-        guard let number = field.doubleValue, number.isFinite else { throw fail("'\(key)' must be a number") }
-        return number
+        try required(key, "a number") { $0.doubleValue.flatMap { $0.isFinite ? $0 : nil } }
     }
 
-    func bool(_ key: String) throws -> Bool {
-        guard let field = value[key] else { throw fail("'\(key)' is missing") }
-        guard let flag = field.boolValue else { throw fail("'\(key)' must be true or false") }
-        return flag
-    }
+    func bool(_ key: String) throws -> Bool { try required(key, "true or false", \.boolValue) }
 
     /// The JSON text of an optional field; JSON null counts as absent.
     func json(_ key: String) -> String? {

@@ -155,14 +155,14 @@ def serialize(value, _depth=0):
     if t is str or t is int or t is float or t is bool or value is None:
         return value
     if _depth > _MAX_DEPTH:
-        return _safe_str(value)
+        return safe_str(value)
     d = _depth + 1
     if t is dict or isinstance(value, dict):
         out = {}
         for k, v in value.items():
             tk = type(k)
             if not (tk is str or tk is int or tk is float or tk is bool or k is None):
-                k = _safe_str(k)
+                k = safe_str(k)
             out[k] = serialize(v, d)
         return out
     if t is list or t is tuple or isinstance(value, (list, tuple)):
@@ -176,30 +176,17 @@ def serialize(value, _depth=0):
     if isinstance(value, float):
         return float(value)
     if isinstance(value, (set, frozenset)):
-        items = [serialize(v, d) for v in value]
-        try:
-            items.sort()
-        except TypeError:
-            pass
-        return items
+        return sorted_if_possible([serialize(v, d) for v in value])
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, (datetime, date, dtime)):
         return value.isoformat()
     if not isinstance(value, type):
-        dump = getattr(value, "model_dump", None)
-        if dump is not None and callable(dump):
+        for as_dict in _model_dumps(value):
             try:
-                return serialize(dump(), d)
+                return serialize(as_dict(), d)
             except Exception:
                 pass
-        if hasattr(value, "__fields__"):
-            as_dict = getattr(value, "dict", None)
-            if as_dict is not None and callable(as_dict):
-                try:
-                    return serialize(as_dict(), d)
-                except Exception:
-                    pass
         if dataclasses.is_dataclass(value):
             try:
                 return serialize(dataclasses.asdict(value), d)
@@ -214,10 +201,32 @@ def serialize(value, _depth=0):
                 return serialize(dict(value), _depth)
             except Exception:
                 pass
-    return _safe_str(value)
+    return safe_str(value)
 
 
-def _safe_str(value):
+def _model_dumps(value):
+    """The dict forms a model offers, in the order tried: pydantic v2's model_dump(), then
+    v1's dict() (only on a v1 model, since any object may have a `dict` attribute)."""
+    dump = getattr(value, "model_dump", None)
+    if dump is not None and callable(dump):
+        yield dump
+    if hasattr(value, "__fields__"):
+        as_dict = getattr(value, "dict", None)
+        if as_dict is not None and callable(as_dict):
+            yield as_dict
+
+
+def sorted_if_possible(items):
+    """`items` sorted when they compare with each other, else as they came (a set's elements)."""
+    try:
+        items.sort()
+    except TypeError:
+        pass
+    return items
+
+
+def safe_str(value):
+    """str(value), or `<TypeName>` when even that fails (an exception's text included)."""
     try:
         return str(value)
     except Exception:

@@ -25,7 +25,7 @@ import inspect
 import traceback
 
 from . import _context
-from ._context import current, new_id, now_iso, serialize, join_chunks, reset
+from ._context import current, new_id, now_iso, serialize, join_chunks, reset, safe_str
 from .models import ObservationType
 
 _POS_OR_KW = inspect.Parameter.POSITIONAL_OR_KEYWORD
@@ -131,13 +131,6 @@ def _error_metadata(metadata, exc):
     return md
 
 
-def _exc_text(exc):
-    try:
-        return str(exc)
-    except Exception:
-        return "<%s>" % type(exc).__name__
-
-
 def _generator_output(chunks):
     text, any_text = join_chunks(chunks)
     if any_text:
@@ -145,196 +138,218 @@ def _generator_output(chunks):
     return serialize(chunks)
 
 
+class _Observer(object):
+    """What one decorated function records, and how: its observation's type, name,
+    metadata and model, and how its arguments and result are captured. The four
+    wrapper kinds below share it, so a call is opened and closed the same way
+    whether the function is plain, a coroutine or a generator."""
+
+    __slots__ = ("func", "typ", "name", "metadata", "model", "capture_input",
+                 "capture_output", "binder")
+
+    def __init__(self, func, typ, name, metadata, model, capture_input, capture_output):
+        if name is None:
+            name = getattr(func, "__name__", None) or type(func).__name__
+        self.func = func
+        self.typ = typ
+        self.name = name
+        self.metadata = dict(metadata) if metadata else {}
+        self.model = model
+        self.capture_input = capture_input
+        self.capture_output = capture_output
+        self.binder = None  # made on the first recorded call
+
+    def bind(self, args, kwargs):
+        if not self.capture_input:
+            return {}
+        if self.binder is None:
+            self.binder = _make_binder(self.func)
+        try:
+            return self.binder(args, kwargs)
+        except Exception:
+            return {}
+
+    def open(self, cur, args, kwargs):
+        """The call's record so far: (run, parent id, observation id, start, input)."""
+        run, parent = cur
+        return run, parent, new_id(), now_iso(), self.bind(args, kwargs)
+
+    def failed(self, call, exc):
+        run, parent, oid, start, inp = call
+        run.add(oid, self.typ, self.name, start, inp, None, safe_str(exc),
+                _error_metadata(self.metadata, exc), self.model, parent)
+
+    def finished(self, call, value):
+        output = None
+        if self.capture_output:
+            try:
+                output = serialize(value)
+            except Exception:
+                output = None
+        run, parent, oid, start, inp = call
+        run.add(oid, self.typ, self.name, start, inp, output, None, self.metadata, self.model,
+                parent)
+
+
 def _wrap(func, typ, name, metadata, model, capture_input, capture_output):
-    """Return the instrumented wrapper for `func`."""
-    if name is None:
-        name = getattr(func, "__name__", None) or type(func).__name__
-    metadata = dict(metadata) if metadata else {}
-    binder_box = []  # the binder, made on first recorded call
+    """Return the instrumented wrapper for `func`, of the same kind as `func`."""
+    observer = _Observer(func, typ, name, metadata, model, capture_input, capture_output)
+    if inspect.isasyncgenfunction(func):
+        wrapper = _asyncgen_wrapper(func, observer)
+    elif inspect.isgeneratorfunction(func):
+        wrapper = _gen_wrapper(func, observer)
+    elif inspect.iscoroutinefunction(func):
+        wrapper = _async_wrapper(func, observer)
+    else:
+        wrapper = _sync_wrapper(func, observer)
+    return functools.wraps(func)(wrapper)
 
-    def bind(args, kwargs):
-        if not capture_input:
-            return {}
-        if binder_box:
-            binder = binder_box[0]
-        else:
-            binder = _make_binder(func)
-            binder_box.append(binder)
-        try:
-            return binder(args, kwargs)
-        except Exception:
-            return {}
 
-    def out(value):
-        if not capture_output:
-            return None
-        try:
-            return serialize(value)
-        except Exception:
-            return None
-
+def _sync_wrapper(func, observer):
     lookup = _context.lookup
 
-    if inspect.isasyncgenfunction(func):
-        @functools.wraps(func)
-        async def asyncgen_wrapper(*args, **kwargs):
-            cur = lookup()
-            gen = func(*args, **kwargs)
-            if cur is None:
-                run = None
-            else:
-                run, parent = cur
-                oid = new_id()
-                start = now_iso()
-                inp = bind(args, kwargs)
-                child = (run, oid)
-                chunks = []
-            send = None
-            thrown = None
-            try:
-                while True:
-                    if run is not None:
-                        prev = current.get()
-                        token = current.set(child)
-                    try:
-                        if thrown is not None:
-                            exc, thrown = thrown, None
-                            chunk = await gen.athrow(exc)
-                        else:
-                            chunk = await gen.asend(send)
-                    except StopAsyncIteration:
-                        break
-                    finally:
-                        if run is not None:
-                            reset(token, prev)
-                    if run is not None:
-                        chunks.append(chunk)
-                    try:
-                        send = yield chunk
-                    except GeneratorExit:
-                        raise
-                    except BaseException as exc:  # thrown in by the consumer: forward it
-                        thrown = exc
-                        send = None
-            except GeneratorExit:
-                try:
-                    await gen.aclose()
-                finally:
-                    if run is not None:
-                        run.add(oid, typ, name, start, inp, out(_generator_output(chunks)),
-                                None, metadata, model, parent)
-                raise
-            except BaseException as exc:
-                if run is not None:
-                    run.add(oid, typ, name, start, inp, None, _exc_text(exc),
-                            _error_metadata(metadata, exc), model, parent)
-                raise
-            if run is not None:
-                run.add(oid, typ, name, start, inp, out(_generator_output(chunks)),
-                        None, metadata, model, parent)
-        return asyncgen_wrapper
-
-    if inspect.isgeneratorfunction(func):
-        @functools.wraps(func)
-        def gen_wrapper(*args, **kwargs):
-            cur = lookup()
-            if cur is None:
-                return (yield from func(*args, **kwargs))
-            run, parent = cur
-            oid = new_id()
-            start = now_iso()
-            inp = bind(args, kwargs)
-            child = (run, oid)
-            chunks = []
-            gen = func(*args, **kwargs)
-            send = None
-            thrown = None
-            result = None
-            try:
-                while True:
-                    prev = current.get()
-                    token = current.set(child)
-                    try:
-                        if thrown is not None:
-                            exc, thrown = thrown, None
-                            chunk = gen.throw(exc)
-                        else:
-                            chunk = gen.send(send)
-                    except StopIteration as stop:
-                        result = stop.value
-                        break
-                    finally:
-                        reset(token, prev)
-                    chunks.append(chunk)
-                    try:
-                        send = yield chunk
-                    except GeneratorExit:
-                        raise
-                    except BaseException as exc:
-                        thrown = exc
-                        send = None
-            except GeneratorExit:
-                try:
-                    gen.close()
-                finally:
-                    run.add(oid, typ, name, start, inp, out(_generator_output(chunks)),
-                            None, metadata, model, parent)
-                raise
-            except BaseException as exc:
-                run.add(oid, typ, name, start, inp, None, _exc_text(exc),
-                        _error_metadata(metadata, exc), model, parent)
-                raise
-            run.add(oid, typ, name, start, inp, out(_generator_output(chunks)),
-                    None, metadata, model, parent)
-            return result
-        return gen_wrapper
-
-    if inspect.iscoroutinefunction(func):
-        @functools.wraps(func)
-        async def async_wrapper(*args, **kwargs):
-            prev = current.get()
-            cur = prev if prev is not None else lookup()
-            if cur is None:
-                return await func(*args, **kwargs)
-            run, parent = cur
-            oid = new_id()
-            start = now_iso()
-            inp = bind(args, kwargs)
-            token = current.set((run, oid))
-            try:
-                result = await func(*args, **kwargs)
-            except BaseException as exc:
-                reset(token, prev)
-                run.add(oid, typ, name, start, inp, None, _exc_text(exc),
-                        _error_metadata(metadata, exc), model, parent)
-                raise
-            reset(token, prev)
-            run.add(oid, typ, name, start, inp, out(result), None, metadata, model, parent)
-            return result
-        return async_wrapper
-
-    @functools.wraps(func)
     def sync_wrapper(*args, **kwargs):
         prev = current.get()
         cur = prev if prev is not None else lookup()
         if cur is None:
             return func(*args, **kwargs)
-        run, parent = cur
-        oid = new_id()
-        start = now_iso()
-        inp = bind(args, kwargs)
-        token = current.set((run, oid))
+        call = observer.open(cur, args, kwargs)
+        token = current.set((call[0], call[2]))
         try:
             result = func(*args, **kwargs)
         except BaseException as exc:
             reset(token, prev)
-            run.add(oid, typ, name, start, inp, None, _exc_text(exc),
-                    _error_metadata(metadata, exc), model, parent)
+            observer.failed(call, exc)
             raise
         reset(token, prev)
-        run.add(oid, typ, name, start, inp, out(result), None, metadata, model, parent)
+        observer.finished(call, result)
         return result
     return sync_wrapper
+
+
+def _async_wrapper(func, observer):
+    lookup = _context.lookup
+
+    async def async_wrapper(*args, **kwargs):
+        prev = current.get()
+        cur = prev if prev is not None else lookup()
+        if cur is None:
+            return await func(*args, **kwargs)
+        call = observer.open(cur, args, kwargs)
+        token = current.set((call[0], call[2]))
+        try:
+            result = await func(*args, **kwargs)
+        except BaseException as exc:
+            reset(token, prev)
+            observer.failed(call, exc)
+            raise
+        reset(token, prev)
+        observer.finished(call, result)
+        return result
+    return async_wrapper
+
+
+def _gen_wrapper(func, observer):
+    lookup = _context.lookup
+
+    def gen_wrapper(*args, **kwargs):
+        cur = lookup()
+        if cur is None:
+            return (yield from func(*args, **kwargs))
+        call = observer.open(cur, args, kwargs)
+        child = (call[0], call[2])
+        chunks = []
+        gen = func(*args, **kwargs)
+        send = None
+        thrown = None
+        result = None
+        try:
+            while True:
+                prev = current.get()
+                token = current.set(child)
+                try:
+                    if thrown is not None:
+                        exc, thrown = thrown, None
+                        chunk = gen.throw(exc)
+                    else:
+                        chunk = gen.send(send)
+                except StopIteration as stop:
+                    result = stop.value
+                    break
+                finally:
+                    reset(token, prev)
+                chunks.append(chunk)
+                try:
+                    send = yield chunk
+                except GeneratorExit:
+                    raise
+                except BaseException as exc:
+                    thrown = exc
+                    send = None
+        except GeneratorExit:
+            try:
+                gen.close()
+            finally:
+                observer.finished(call, _generator_output(chunks))
+            raise
+        except BaseException as exc:
+            observer.failed(call, exc)
+            raise
+        observer.finished(call, _generator_output(chunks))
+        return result
+    return gen_wrapper
+
+
+def _asyncgen_wrapper(func, observer):
+    lookup = _context.lookup
+
+    async def asyncgen_wrapper(*args, **kwargs):
+        cur = lookup()
+        gen = func(*args, **kwargs)
+        call = None if cur is None else observer.open(cur, args, kwargs)
+        child = None if call is None else (call[0], call[2])
+        chunks = []
+        send = None
+        thrown = None
+        try:
+            while True:
+                if call is not None:
+                    prev = current.get()
+                    token = current.set(child)
+                try:
+                    if thrown is not None:
+                        exc, thrown = thrown, None
+                        chunk = await gen.athrow(exc)
+                    else:
+                        chunk = await gen.asend(send)
+                except StopAsyncIteration:
+                    break
+                finally:
+                    if call is not None:
+                        reset(token, prev)
+                if call is not None:
+                    chunks.append(chunk)
+                try:
+                    send = yield chunk
+                except GeneratorExit:
+                    raise
+                except BaseException as exc:  # thrown in by the consumer: forward it
+                    thrown = exc
+                    send = None
+        except GeneratorExit:
+            try:
+                await gen.aclose()
+            finally:
+                if call is not None:
+                    observer.finished(call, _generator_output(chunks))
+            raise
+        except BaseException as exc:
+            if call is not None:
+                observer.failed(call, exc)
+            raise
+        if call is not None:
+            observer.finished(call, _generator_output(chunks))
+    return asyncgen_wrapper
 
 
 def _decorator(name, typ, metadata, model, capture_input, capture_output):
@@ -440,7 +455,7 @@ class instrument(object):
         md = serialize(self.metadata)
         error = None
         if exc is not None and not isinstance(exc, GeneratorExit):
-            error = _exc_text(exc)
+            error = safe_str(exc)
             md["error_type"] = exc_type.__name__
             md["traceback"] = "".join(traceback.format_exception(exc_type, exc, tb))
         output = serialize(self.output) if (self.output is not None and error is None) else None

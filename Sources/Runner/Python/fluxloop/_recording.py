@@ -33,6 +33,7 @@ from datetime import date, datetime, time as dtime
 from pathlib import Path
 from uuid import UUID
 
+from ._context import sorted_if_possible
 from ._model import BaseModel
 
 _SENSITIVE = ("token", "password", "secret", "key", "auth", "credential")
@@ -99,12 +100,7 @@ def to_json(value, depth=0):
     if isinstance(value, (list, tuple)):
         return [to_json(item, d) for item in value]
     if isinstance(value, (set, frozenset)):
-        items = [to_json(item, d) for item in value]
-        try:
-            items.sort()
-        except TypeError:
-            pass
-        return items
+        return sorted_if_possible([to_json(item, d) for item in value])
     if isinstance(value, (bytes, bytearray)):
         return _repr(value)
     if isinstance(value, type):

@@ -4,36 +4,16 @@ Standard library only; see fluxloop._model for the model base.
 """
 
 from datetime import datetime, timezone
-from enum import Enum
 from typing import Any, Dict, List, Optional
 from uuid import UUID, uuid4
 
 from ._model import BaseModel, Field
-
+# The SDK declares the same two enums again in fluxloop.models; one definition serves both import paths
+# (`from fluxloop.models import ObservationType` keeps working, and the members compare equal as before).
+from .schemas.trace import ObservationLevel, ObservationType
 
 def _utc_now():
     return datetime.now(timezone.utc)
-
-
-class ObservationType(str, Enum):
-    """Type of observation."""
-
-    SPAN = "span"
-    EVENT = "event"
-    GENERATION = "generation"
-    TOOL = "tool"
-    AGENT = "agent"
-    CHAIN = "chain"
-    EVALUATION = "evaluation"
-
-
-class ObservationLevel(str, Enum):
-    """Log level for observations."""
-
-    DEBUG = "debug"
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
 
 
 class ObservationData(BaseModel):
