@@ -41,7 +41,7 @@ extension InputStatistics {
     public var key: InputKey { InputKey(input: input, persona: persona) }
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// Per input + persona statistics of one experiment, in the order the inputs first ran.
     ///
     /// One pass in plan order over the (experiment_id, run_index) index, grouped in memory: sorting 100,000
@@ -51,12 +51,13 @@ extension ExperimentStore {
         var groups: [InputGroup] = []
         var firstWithHash: [UInt64: Int] = [:]
         var nextWithHash: [Int?] = []
-        let latestEvaluationID = try database.scalarInt("SELECT max(id) FROM evaluations WHERE experiment_id = ?", [experimentID])
-        try database.prepare("""
+        let latestEvaluationID = try reader.scalarInt(
+            "SELECT max(id) FROM evaluations WHERE experiment_id = ?", [.text(experimentID)])
+        try reader.forEachRow("""
             SELECT t.input, t.persona, t.success, t.duration_ms, t.output, r.pass
             FROM traces AS t LEFT JOIN trace_results AS r ON r.evaluation_id = ?2 AND r.trace_row = t.id
             WHERE t.experiment_id = ?1 ORDER BY t.run_index
-            """).forEachRow([experimentID, latestEvaluationID]) { row in
+            """, [.text(experimentID), .int(latestEvaluationID)]) { row in
                 let success = row.bool(2)
                 let passed = success && (row.isNull(5) || row.bool(5))
                 let duration = row.double(3)
@@ -89,17 +90,16 @@ extension ExperimentStore {
     }
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// The input statistics of several experiments, read side by side, each on its own read-only connection:
     /// reading is most of the time `compare` takes. Nothing is read twice, so each list is consistent in itself.
     public func inputStatistics(experimentIDs: [String]) throws -> [[InputStatistics]] {
         guard experimentIDs.count > 1 else { return try experimentIDs.map { try inputStatistics(experimentID: $0) } }
-        let path = database.path
+        // Connections are opened here, one at a time, and each is used by one worker only.
+        let connections = try experimentIDs.map { _ in UncheckedReader(try openAnotherReader()) }
         let results = ParallelResults<[InputStatistics]>(count: experimentIDs.count)
         DispatchQueue.concurrentPerform(iterations: experimentIDs.count) { index in
-            results.set(index, Result {
-                try ExperimentStore(path: path, mode: .readOnly).inputStatistics(experimentID: experimentIDs[index])
-            })
+            results.set(index, Result { try connections[index].store.inputStatistics(experimentID: experimentIDs[index]) })
         }
         return try results.values()
     }
