@@ -11,6 +11,12 @@ extension Backends {
         return try ExperimentStore(path: sqlitePath(locator), mode: .readOnly)
     }
 
+    /// Opens the database behind `locator` for `evaluate`: read the runs, write a scoring (migrating as `open` does).
+    public static func openForScoring(_ locator: String) throws -> any ExperimentReading & ScoringBackend {
+        if isServer(locator) { return try PostgresExperimentStore(url: locator) }
+        return try ExperimentStore(path: sqlitePath(locator))
+    }
+
     /// Imports one experiment folder into `backend`, all or nothing, as `ExperimentStore.importFolder` does.
     /// Another engine gets the folder read into a scratch SQLite file first, then copied as `push` copies, so
     /// the folder is parsed and checked by the one reader and an experiment already there is left alone.

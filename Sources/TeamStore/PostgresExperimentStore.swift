@@ -22,14 +22,8 @@ public final class PostgresExperimentStore: ExperimentBackend {
     }
 
     public var displayLocation: String { connection.redactedURL }
-    /// The schema has the score tables (migration 002), but runs are not yet scored into them on PostgreSQL.
-    public var storesScores: Bool { false }
-
-    public func beginEvaluation(_ e: EvaluationRecord) throws -> Int {
-        throw PGError(sqlState: "0A000", message: "scores are not stored on PostgreSQL yet; score the experiment after pulling it into SQLite")
-    }
-
-    public func completeEvaluation(id: Int, llmCalls: Int, completedAt: String) throws {}
+    /// Runs are scored into the score tables (migration 002) as on SQLite; see PostgresExperimentStore+Scores.swift.
+    public var storesScores: Bool { true }
 
     public func createExperiment(_ e: ExperimentRecord) throws {
         _ = try connection.execute("""
@@ -54,6 +48,7 @@ public final class PostgresExperimentStore: ExperimentBackend {
         try connection.copy(into: "traces", columns: EncodedTrace.columns) { writer in
             for trace in traces { try writer.row(trace.values(experimentID: experimentID).map(PGValue.init)) }
         }
+        try insertPendingScores(traces)
         var successful = 0
         var duration = 0.0
         for trace in traces {

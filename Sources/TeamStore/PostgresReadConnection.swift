@@ -7,10 +7,13 @@ import Store
 /// SQLite, with `?`/`?N` placeholders numbered as `$N`, rows read in place, values typed by column type.
 public final class PostgresReadConnection: ReadConnection {
     public let connection: PGConnection
-    /// How long one `query sql` statement may run before the server cancels it.
-    public static let statementTimeout: Duration = .seconds(30)
+    /// How long one `query sql` statement may run before the server cancels it (30 s unless a test says otherwise).
+    public let statementTimeout: Duration
 
-    public init(_ connection: PGConnection) { self.connection = connection }
+    public init(_ connection: PGConnection, statementTimeout: Duration = .seconds(30)) {
+        self.connection = connection
+        self.statementTimeout = statementTimeout
+    }
 
     public var dialect: SQLDialect { .postgresql }
 
@@ -37,7 +40,7 @@ public final class PostgresReadConnection: ReadConnection {
         guard !verb.isEmpty else { throw SQLRefusal.empty }
         guard Self.readingVerbs.contains(verb) else { throw SQLRefusal.writes(verb: verb) }
         do {
-            return try connection.readOnly(statementTimeout: Self.statementTimeout) {
+            return try connection.readOnly(statementTimeout: statementTimeout) {
                 var rows: [[DatabaseValue]] = []
                 // Parameters are never bound here, so the text goes to the server as it is.
                 let columns = try connection.forEachRow(text) { row in
@@ -49,8 +52,8 @@ public final class PostgresReadConnection: ReadConnection {
             switch error.sqlState {
             case "25006", "42501": throw SQLRefusal.writes(verb: verb)
             case "42601" where error.message.contains("multiple commands"): throw SQLRefusal.severalStatements
-            case "57014": throw SQLRefusal.invalid(message: "the statement ran longer than "
-                + "\(Self.statementTimeout.components.seconds) s and was cancelled (statement_timeout)")
+            case "57014": throw SQLRefusal.invalid(message: "the statement ran longer than \(statementTimeout) "
+                + "and was cancelled (statement_timeout)")
             default: throw SQLRefusal.invalid(message: error.message)
             }
         }
