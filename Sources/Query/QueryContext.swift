@@ -45,6 +45,10 @@ public struct QueryContext: Sendable {
             return try Backends.openReader(locator)
         } catch let error as MigrationError {
             throw QueryError.newerDatabase(error)
+        } catch let error as EmptyServerDatabase {
+            throw QueryError.usage(error.userMessage + ". Run an experiment with --db pointing at it, or `fluxloop push` one.")
+        } catch let error as any UserFacingError where error.exitStatus == .usage {
+            throw QueryError.usage(error.userMessage)
         } catch let error as any UserFacingError {
             throw QueryError.unreadableDatabase(path: Backends.display(locator), reason: error.userMessage)
         } catch {

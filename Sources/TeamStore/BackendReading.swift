@@ -7,8 +7,14 @@ extension Backends {
     /// Opens the database behind `locator` for the read models (`query`, `report`): a SQLite file read-only, a
     /// PostgreSQL database after checking its schema is not newer than this build's, without migrating it.
     public static func openReader(_ locator: String) throws -> any ExperimentReading {
-        if isServer(locator) { return try PostgresExperimentStore(url: locator, migrate: false) }
-        return try ExperimentStore(path: sqlitePath(locator), mode: .readOnly)
+        guard isServer(locator) else { return try ExperimentStore(path: sqlitePath(locator), mode: .readOnly) }
+        let store = try PostgresExperimentStore(url: locator, migrate: false)
+        // Reading never creates the schema (the reader role could not): a database no fluxloop has written to
+        // is reported as such rather than as a missing table.
+        guard try PostgresMigrator.currentVersion(of: store.connection) > 0 else {
+            throw EmptyServerDatabase(url: store.displayLocation)
+        }
+        return store
     }
 
     /// Opens the database behind `locator` for `evaluate`: read the runs, write a scoring (migrating as `open` does).
@@ -49,4 +55,14 @@ extension Backends {
         if path.count > 1, path.hasSuffix("/") { path.removeLast() }
         return .traceConflict(folder: path, traceID: traceID, experimentID: owner)
     }
+}
+
+/// A PostgreSQL database without fluxloop's tables: nothing was run or pushed there yet.
+public struct EmptyServerDatabase: UserFacingError, Sendable {
+    /// The URL without its password.
+    public let url: String
+    public var userMessage: String {
+        "\(url) has no fluxloop tables yet: no experiment was run or pushed there"
+    }
+    public var exitStatus: ExitStatusCode { .usage }
 }

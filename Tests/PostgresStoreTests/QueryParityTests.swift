@@ -67,6 +67,8 @@ final class QueryParityTests: XCTestCase {
         let latest = try XCTUnwrap(try store.experiments().first)
         let traceID = try XCTUnwrap(try store.traceOverviews(experimentID: latest.id).first?.traceID)
         try same(&f, ["trace", String(traceID.prefix(12))])
+        try same(&f, ["show", String(latest.id.prefix(1))])
+        try same(&f, ["trace", String(traceID.prefix(1))])
         try same(&f, ["trace", "nope-not-a-trace"])
         try same(&f, ["compare", "latest~1", "latest"])
         try same(&f, ["compare", "latest~1", "latest", "latest~1"])
@@ -112,6 +114,18 @@ final class QueryParityTests: XCTestCase {
         XCTAssertEqual(traceFile.output, traceServer.output)
         f.outputs += [a.output, b.output, listedFile.output, listedServer.output]
         assertNoPassword(f)
+    }
+
+    /// A server without fluxloop's tables is a usage error for `query`, which never creates them (exit 2).
+    func testQueryOnAnEmptyServerDatabaseSaysSoAndCreatesNothing() throws {
+        let server = try requirePostgres()
+        let url = try server.makeDatabase()
+        let project = try ToolProject(reference: "agent_errors")
+        let result = try project.run(["query", "experiments", "--db", url])
+        XCTAssertEqual(result.status, 2, result.output)
+        XCTAssertTrue(result.output.contains("has no fluxloop tables yet"), result.output)
+        XCTAssertFalse(result.output.contains(server.password), result.output)
+        XCTAssertEqual(try PGConnection(url: url).scalar("SELECT to_regclass('experiments') IS NULL"), "t")
     }
 
     /// `query sql` on PostgreSQL: one reading statement in a READ ONLY transaction; writes, several statements

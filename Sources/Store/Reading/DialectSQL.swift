@@ -23,6 +23,16 @@ public enum DialectSQL {
         }
     }
 
+    /// `ORDER BY column` where the engine gets plan order for free, nothing where it would sort: SQLite walks the
+    /// (experiment_id, run_index) index anyway, PostgreSQL would sort 100,000 rows (on disk, past `work_mem`)
+    /// that the reader groups in memory and orders by their first run itself.
+    static func planOrderIfCheap(_ dialect: SQLDialect, _ column: String) -> String {
+        switch dialect {
+        case .sqlite: return "ORDER BY \(column)"
+        case .postgresql: return ""
+        }
+    }
+
     /// NULL-safe equality with a parameter: SQLite's `IS`, PostgreSQL's `IS NOT DISTINCT FROM`.
     static func isParameter(_ dialect: SQLDialect, _ column: String) -> String {
         switch dialect {

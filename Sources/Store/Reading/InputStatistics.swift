@@ -54,9 +54,9 @@ extension ExperimentReading {
         let latestEvaluationID = try reader.scalarInt(
             "SELECT max(id) FROM evaluations WHERE experiment_id = ?", [.text(experimentID)])
         try reader.forEachRow("""
-            SELECT t.input, t.persona, t.success, t.duration_ms, t.output, r.pass
+            SELECT t.input, t.persona, t.success, t.duration_ms, t.output, r.pass, t.run_index
             FROM traces AS t LEFT JOIN trace_results AS r ON r.evaluation_id = ?2 AND r.trace_row = t.id
-            WHERE t.experiment_id = ?1 ORDER BY t.run_index
+            WHERE t.experiment_id = ?1 \(DialectSQL.planOrderIfCheap(reader.dialect, "t.run_index"))
             """, [.text(experimentID), .int(latestEvaluationID)]) { row in
                 let success = row.bool(2)
                 let passed = success && (row.isNull(5) || row.bool(5))
@@ -77,6 +77,7 @@ extension ExperimentReading {
                             nextWithHash.append(firstWithHash[hash])
                             firstWithHash[hash] = group
                         }
+                        groups[group].firstRun = min(groups[group].firstRun, row.int(6))
                         groups[group].durations.append(duration)
                         if passed { groups[group].passes += 1 }
                         if success {
@@ -86,7 +87,9 @@ extension ExperimentReading {
                     }
                 }
             }
-        return groups.map { $0.statistics() }
+        // In the order the inputs first ran, whatever order the rows came in.
+        return groups.enumerated().sorted { ($0.element.firstRun, $0.offset) < ($1.element.firstRun, $1.offset) }
+            .map { $0.element.statistics() }
     }
 }
 
@@ -110,6 +113,8 @@ private struct InputGroup {
     let input: [UInt8]
     let persona: [UInt8]?
     var successes = 0
+    /// The smallest run index seen: groups are listed in the order the inputs first ran.
+    var firstRun = Int.max
     var passes = 0
     var durations: [Double] = []
     /// Distinct outputs with their hashes; `lookup` indexes them once there are many.
