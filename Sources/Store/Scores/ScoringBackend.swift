@@ -29,12 +29,14 @@ extension ExperimentStore: ScoringBackend {
 extension ExperimentReading {
     /// Every scoring of an experiment with its runs' scores, oldest first: what push and pull copy.
     public func scorings(experimentID: String) throws -> [(EvaluationRecord, [TraceScoreRecord])] {
-        try evaluations(experimentID: experimentID).map { record in
+        let records = try evaluations(experimentID: experimentID)
+        guard !records.isEmpty else { return [] }
+        // In plan order, so that a copied scoring's rows are inserted as the original's were.
+        let order = try Dictionary(reader.map(
+            "SELECT trace_id, run_index FROM traces WHERE experiment_id = ?", [.text(experimentID)]
+        ) { ($0.text(0), $0.int(1)) }, uniquingKeysWith: { a, _ in a })
+        return try records.map { record in
             let scores = try traceScores(experimentID: experimentID, evaluationID: record.id)
-            // In plan order, so that a copied scoring's rows are inserted as the original's were.
-            let order = try Dictionary(reader.map(
-                "SELECT trace_id, run_index FROM traces WHERE experiment_id = ?", [.text(experimentID)]
-            ) { ($0.text(0), $0.int(1)) }, uniquingKeysWith: { a, _ in a })
             return (record, scores.values.sorted { (order[$0.traceID] ?? 0) < (order[$1.traceID] ?? 0) })
         }
     }
