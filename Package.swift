@@ -54,7 +54,7 @@ let package = Package(
             plugins: ["EmbedFiles"]
         ),
         // The presentation of every `fluxloop query` subcommand: reads through Store, never runs an experiment.
-        .target(name: "Query", dependencies: ["Core", "Evaluation", "Report", "Store"]),
+        .target(name: "Query", dependencies: ["Core", "Evaluation", "Report", "Store", "TeamStore"]),
         // Scoring (FluxLoop's evaluation.yaml checks and LLM judges) and the statistics of comparisons.
         .target(name: "Evaluation", dependencies: ["Core", "Yams"]),
         .executableTarget(

@@ -102,7 +102,7 @@ public final class PGConnection {
         return try row.string(first)
     }
 
-    private func run(_ sql: String, _ binds: [PGValue]) -> OpaquePointer? {
+    func run(_ sql: String, _ binds: [PGValue]) -> OpaquePointer? {
         let types = binds.map(\.typeOID)
         let texts = binds.map(\.textForm)
         return withOptionalCStringArray(texts) { pointers in

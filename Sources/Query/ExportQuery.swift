@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Store
+import TeamStore
 
 /// `query export EXP`: the experiment folder written again from the database, or one JSONL file to standard output.
 public enum ExportQuery {
@@ -16,8 +17,10 @@ public enum ExportQuery {
             }
             let written: Exporter.Result
             do {
-                written = try Exporter(database: store.database).export(experimentID: experiment.id, to: target)
+                written = try store.exportExperiment(id: experiment.id, to: target)
             } catch let error as ExportError {
+                throw QueryError.output(error.description)
+            } catch let error as FolderWriteError {
                 throw QueryError.output(error.description)
             }
             let path = ImportQuery.displayPath(target)
@@ -42,9 +45,7 @@ public enum ExportQuery {
                 throw QueryError.output("cannot write to standard output: \(String(cString: strerror(errno)))")
             }
             setvbuf(out, nil, _IOFBF, 1 << 20)
-            try store.database.transaction(.deferred) {
-                _ = try Exporter(database: store.database).stream(kind, experimentID: experiment.id, to: out)
-            }
+            _ = try store.streamExport(kind, experimentID: experiment.id, to: out)
             // A reader that stops early (`| head`) is not an error worth a message.
             guard fflush(out) == 0 || errno == EPIPE else { throw QueryError.output("cannot write to standard output: \(String(cString: strerror(errno)))") }
         }

@@ -13,7 +13,7 @@ public enum HistoryQuery {
     }
 
     /// Pass rates of the scored experiments; an unscored experiment's pass rate is its success rate.
-    static func passRates(_ experiments: [ExperimentOverview], store: ExperimentStore) throws -> [String: Double] {
+    static func passRates(_ experiments: [ExperimentOverview], store: any ExperimentReading) throws -> [String: Double] {
         var rates: [String: Double] = [:]
         for e in experiments {
             let tally = try store.passTally(experimentID: e.id, onlyIfScored: true)

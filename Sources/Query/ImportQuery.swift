@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Store
+import TeamStore
 
 /// `query import DIR...`: FluxLoop 0.2.30 (or fluxloop) experiment folders into the database.
 public enum ImportQuery {
@@ -10,12 +11,15 @@ public enum ImportQuery {
             for path in paths {
                 folders += try experimentFolders(URL(fileURLWithPath: path, relativeTo: context.currentDirectory).standardizedFileURL)
             }
-            let database = try context.locateDatabase().path
-            let store: ExperimentStore
+            let locator = try context.locateDatabase().path
+            let database = Backends.display(locator)
+            let store: any ExperimentBackend
             do {
-                store = try ExperimentStore(path: database)
+                store = try Backends.open(locator)
             } catch let error as MigrationError {
                 throw QueryError.newerDatabase(error)
+            } catch let error as any UserFacingError {
+                throw QueryError.unreadableDatabase(path: database, reason: error.userMessage)
             } catch {
                 throw QueryError.unreadableDatabase(path: database, reason: "\(error)")
             }
@@ -25,7 +29,7 @@ public enum ImportQuery {
             for folder in folders {
                 let path = displayPath(folder)
                 do {
-                    switch try store.importFolder(folder) {
+                    switch try Backends.importFolder(folder, into: store) {
                     case let .imported(id, name, count, observations):
                         imported += 1
                         traces += count

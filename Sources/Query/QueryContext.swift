@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Store
+import TeamStore
 
 /// The database a subcommand reads, and which rule chose it (for the message when it is missing).
 public struct LocatedDatabase: Sendable {
@@ -28,22 +29,30 @@ public struct QueryContext: Sendable {
     /// The format asked for, else the default for where standard output goes.
     public var outputFormat: OutputFormat { OutputFormat.resolve(format, interactive: console.isInteractive) }
 
-    /// The path of the database, which must exist.
+    /// The locator of the database (a file path or a server URL), which must exist when it is a file.
     func existingDatabasePath() throws -> String {
         let located = try locateDatabase()
-        guard FileManager.default.fileExists(atPath: located.path) else {
+        guard Backends.isServer(located.path) || FileManager.default.fileExists(atPath: located.path) else {
             throw QueryError.noDatabase(path: located.path, how: located.how)
         }
         return located.path
     }
 
-    /// The store, opened read-only: query subcommands never change the database.
-    func readOnlyStore() throws -> ExperimentStore {
-        let path = try existingDatabasePath()
+    /// The store, opened for reading only: query subcommands never change the database, whichever engine holds it.
+    func readOnlyStore() throws -> any ExperimentReading {
+        let locator = try existingDatabasePath()
         do {
-            return try ExperimentStore(path: path, mode: .readOnly)
+            return try Backends.openReader(locator)
+        } catch let error as MigrationError {
+            throw QueryError.newerDatabase(error)
+        } catch let error as EmptyServerDatabase {
+            throw QueryError.usage(error.userMessage + ". Run an experiment with --db pointing at it, or `fluxloop push` one.")
+        } catch let error as any UserFacingError where error.exitStatus == .usage {
+            throw QueryError.usage(error.userMessage)
+        } catch let error as any UserFacingError {
+            throw QueryError.unreadableDatabase(path: Backends.display(locator), reason: error.userMessage)
         } catch {
-            throw QueryError.unreadableDatabase(path: path, reason: "\(error)")
+            throw QueryError.unreadableDatabase(path: Backends.display(locator), reason: "\(error)")
         }
     }
 

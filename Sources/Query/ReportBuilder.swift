@@ -10,7 +10,7 @@ public enum ReportBuilder {
     public static let defaultDetailLimit = 200
 
     /// The experiment view of `record`.
-    public static func experiment(_ record: ExperimentRecord, store: ExperimentStore,
+    public static func experiment(_ record: ExperimentRecord, store: any ExperimentReading,
                                   detailLimit: Int = defaultDetailLimit) throws -> ExperimentSummary {
         var accumulator = ExperimentAccumulator(info: ReportFeed.info(record, scored: try scored(record, store: store)),
                                                 detailLimit: detailLimit)
@@ -25,14 +25,14 @@ public enum ReportBuilder {
     }
 
     /// The comparison of `head` against `base`: cards, per-input changes, matched runs side by side, configuration diff.
-    public static func comparison(base: ExperimentRecord, head: ExperimentRecord, store: ExperimentStore,
+    public static func comparison(base: ExperimentRecord, head: ExperimentRecord, store: any ExperimentReading,
                                   detailLimit: Int = defaultDetailLimit) throws -> ComparisonModel {
         // The cards and the change table need no run details (those come as pairs below). The two passes are
         // independent reads, so each runs on its own read-only connection, side by side.
-        let path = store.database.path
+        let readers = try [OwnedReader(try store.openAnotherReader()), OwnedReader(try store.openAnotherReader())]
         let summaries = Locked<[Int: Result<ExperimentSummary, any Error>]>([:])
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            let result = Result { try experiment(index == 0 ? base : head, store: ExperimentStore(path: path, mode: .readOnly), detailLimit: 0) }
+            let result = Result { try experiment(index == 0 ? base : head, store: readers[index].store, detailLimit: 0) }
             summaries.withLock { $0[index] = result }
         }
         let baseSummary = try summaries.value[0]!.get(), headSummary = try summaries.value[1]!.get()
@@ -83,12 +83,12 @@ public enum ReportBuilder {
     }
 
     /// Whether the experiment's runs carry scores (pass rates then come from the scores).
-    static func scored(_ record: ExperimentRecord, store: ExperimentStore) throws -> Bool {
+    static func scored(_ record: ExperimentRecord, store: any ExperimentReading) throws -> Bool {
         try store.latestEvaluation(experimentID: record.id) != nil
     }
 
     /// The statistical verdict of head against base: the same paired statistics as `query compare`.
-    static func verdict(base: ExperimentRecord, head: ExperimentRecord, store: ExperimentStore) throws -> Verdict? {
+    static func verdict(base: ExperimentRecord, head: ExperimentRecord, store: any ExperimentReading) throws -> Verdict? {
         let statistics = CompareStatistics(
             baseline: try store.inputStatistics(experimentID: base.id), other: try store.inputStatistics(experimentID: head.id),
             experiment: 1, alpha: 0.05).statistics
@@ -96,4 +96,10 @@ public enum ReportBuilder {
         return Verdict(metric: "pass rate", delta: statistics.delta, ciLow: statistics.ci95.low, ciHigh: statistics.ci95.high,
                        signTestP: statistics.signTestP, verdict: statistics.verdict.rawValue)
     }
+}
+
+/// A connection handed to exactly one concurrent worker: never shared, which the compiler cannot see.
+private struct OwnedReader: @unchecked Sendable {
+    let store: any ExperimentReading
+    init(_ store: any ExperimentReading) { self.store = store }
 }

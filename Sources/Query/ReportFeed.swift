@@ -19,7 +19,7 @@ enum ReportFeed {
     }
 
     /// Loads the conversation, observations and scores of `runs` and puts them in place.
-    static func fillDetails(_ runs: inout [ReportRun], from store: ExperimentStore) throws {
+    static func fillDetails(_ runs: inout [ReportRun], from store: any ExperimentReading) throws {
         let details = try store.runDetails(traceIDs: runs.map(\.id))
         for index in runs.indices {
             guard let detail = details[runs[index].id] else { continue }

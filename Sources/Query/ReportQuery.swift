@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Report
 import Store
+import TeamStore
 
 /// `fluxloop report`: one self-contained HTML file for an experiment, or for a comparison of two.
 public enum ReportQuery {
@@ -14,7 +15,8 @@ public enum ReportQuery {
             let head = try store.resolveExperiment(reference)
             let baseRecord = try base.map { try store.resolveExperiment($0) }
             let target = try output.map { URL(fileURLWithPath: $0, relativeTo: context.currentDirectory).standardizedFileURL }
-                ?? defaultFile(head: head, base: baseRecord, databasePath: store.database.path)
+                ?? defaultFile(head: head, base: baseRecord, databaseLocator: try context.existingDatabasePath(),
+                               currentDirectory: context.currentDirectory)
             let bytes: Int
             let what: String
             if let baseRecord {
@@ -31,10 +33,11 @@ public enum ReportQuery {
     }
 
     /// The report `run experiment` writes into the experiment folder once it is exported; returns the file and its size.
+    /// `databasePath` is the database's locator: a SQLite file or a PostgreSQL URL.
     public static func writeExperimentReport(databasePath: String, experimentID: String, folder: URL,
                                              detailLimit: Int = ReportBuilder.defaultDetailLimit) throws(QueryError) -> (file: URL, bytes: Int) {
         do {
-            let store = try ExperimentStore(path: databasePath, mode: .readOnly)
+            let store = try Backends.openReader(databasePath)
             guard let record = try store.experiment(id: experimentID) else {
                 throw QueryError.reference(.experimentNotFound(experimentID))
             }
@@ -46,7 +49,8 @@ public enum ReportQuery {
         }
     }
 
-    static func defaultFile(head: ExperimentRecord, base: ExperimentRecord?, databasePath: String) throws -> URL {
+    static func defaultFile(head: ExperimentRecord, base: ExperimentRecord?, databaseLocator: String,
+                            currentDirectory: URL) throws -> URL {
         let headFolder = head.outputDirectory.map { URL(fileURLWithPath: $0) }
         guard let base else {
             guard let headFolder else {
@@ -55,8 +59,11 @@ public enum ReportQuery {
             }
             return headFolder.appending(path: "report.html")
         }
-        // Experiment folders sit in the output directory; an imported experiment has none, so use the database's.
-        let directory = headFolder?.deletingLastPathComponent() ?? URL(fileURLWithPath: databasePath).deletingLastPathComponent()
+        // Experiment folders sit in the output directory; an imported experiment has none, so use the database's
+        // (the current directory for a server).
+        let directory = headFolder?.deletingLastPathComponent()
+            ?? (Backends.isServer(databaseLocator) ? currentDirectory
+                : URL(fileURLWithPath: Backends.sqlitePath(databaseLocator)).deletingLastPathComponent())
         return directory.appending(path: "compare_\(short(base.id))_\(short(head.id)).html")
     }
 

@@ -6,14 +6,9 @@ import Store
 public enum SQLQuery {
     public static func run(_ sql: String, context: QueryContext) throws(QueryError) {
         try context.perform {
-            let path = try context.existingDatabasePath()
-            let database: Database
-            do {
-                database = try Database(path: path, mode: .readOnly)
-            } catch {
-                throw QueryError.unreadableDatabase(path: path, reason: "\(error)")
-            }
-            context.emit(report(try database.runReadOnly(sql)))
+            // SQLite: a read-only file behind an authorizer; PostgreSQL: a READ ONLY transaction with a timeout.
+            let store = try context.readOnlyStore()
+            context.emit(report(try store.reader.runReadOnly(sql)))
         }
     }
 

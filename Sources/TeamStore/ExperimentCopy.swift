@@ -49,11 +49,20 @@ public enum ExperimentCopy {
                         progress("  \(experiment.id): \(runs) of \(experiment.executedRuns) runs")
                     }
                 }
+                try copyScorings(experimentID: experiment.id, from: source, to: target)
             }
             outcomes.append(Outcome(experimentID: experiment.id, name: experiment.name, copied: copied,
                                     runs: copied ? runs : experiment.executedRuns))
         }
         return outcomes
+    }
+
+    /// The experiment's scorings, inside the transaction that inserts its runs: they arrive together or not at all.
+    private static func copyScorings(experimentID: String, from source: any ExperimentBackend,
+                                     to target: any ExperimentBackend) throws {
+        guard let reading = source as? any ExperimentReading, let scoring = target as? any ScoringBackend else { return }
+        let scorings = try reading.scorings(experimentID: experimentID)
+        if !scorings.isEmpty { try scoring.insertScorings(scorings) }
     }
 
     /// An experiment by id, unique id prefix, name (its latest), `latest` or `latest~N`.

@@ -7,25 +7,23 @@ import Store
 /// transaction per batch (COPY for the runs). One connection; one owner at a time.
 public final class PostgresExperimentStore: ExperimentBackend {
     public let connection: PGConnection
+    /// The same connection as the read models see it.
+    let readConnection: PostgresReadConnection
+    /// The URL as given (password included), kept in memory only to open a second connection for parallel reads.
+    let url: String
 
     /// Connects to `url` and, unless `migrate` is false, brings its schema up to date. A database written by
     /// a newer schema is refused unchanged.
     public init(url: String, migrate: Bool = true) throws {
         connection = try PGConnection(url: url)
+        readConnection = PostgresReadConnection(connection)
+        self.url = url
         if migrate { try PostgresMigrator.migrate(connection) } else { try PostgresMigrator.checkNotNewer(connection) }
     }
 
     public var displayLocation: String { connection.redactedURL }
-    /// The schema has the score tables (migration 002), but runs are not yet scored into them on PostgreSQL.
-    public var storesScores: Bool { false }
-
-    public func latestEvaluation(experimentID: String) throws -> EvaluationRecord? { nil }
-
-    public func beginEvaluation(_ e: EvaluationRecord) throws -> Int {
-        throw PGError(sqlState: "0A000", message: "scores are not stored on PostgreSQL yet; score the experiment after pulling it into SQLite")
-    }
-
-    public func completeEvaluation(id: Int, llmCalls: Int, completedAt: String) throws {}
+    /// Runs are scored into the score tables (migration 002) as on SQLite; see PostgresExperimentStore+Scores.swift.
+    public var storesScores: Bool { true }
 
     public func createExperiment(_ e: ExperimentRecord) throws {
         _ = try connection.execute("""
@@ -50,6 +48,7 @@ public final class PostgresExperimentStore: ExperimentBackend {
         try connection.copy(into: "traces", columns: EncodedTrace.columns) { writer in
             for trace in traces { try writer.row(trace.values(experimentID: experimentID).map(PGValue.init)) }
         }
+        try insertPendingScores(traces)
         var successful = 0
         var duration = 0.0
         for trace in traces {

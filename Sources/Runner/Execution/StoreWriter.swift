@@ -35,7 +35,7 @@ actor StoreWriter {
     /// The scoring runs are committed into (Scoring/RunScorer.swift): a resume continues its experiment's latest one
     /// when the config is unchanged.
     func scorer(_ scoring: ScoringConfig?, experimentID: String) throws -> RunScorer? {
-        // PostgreSQL does not keep scores yet: its runs are stored unscored (docs/team-store.md).
+        // Every engine keeps scores today (SQLite and PostgreSQL); `storesScores` stays for one that would not.
         guard let scoring, store.storesScores else { return nil }
         let record = scoring.record(experimentID: experimentID)
         if let latest = try store.latestEvaluation(experimentID: experimentID), !latest.judges,

@@ -2,6 +2,7 @@ import Core
 import Evaluation
 import Foundation
 import Store
+import TeamStore
 
 /// What `fluxloop evaluate` was asked to do.
 public struct EvaluateOptions: Sendable {
@@ -32,11 +33,11 @@ public enum Rescoring {
     public static func run(_ options: EvaluateOptions, console: Console) async throws {
         let scoring = try loadConfig(options)
         let database = try DatabaseLocator.locate(options.location, currentDirectory: options.currentDirectory).path
-        guard FileManager.default.fileExists(atPath: database) else {
+        guard Backends.isServer(database) || FileManager.default.fileExists(atPath: database) else {
             throw EvaluateError(userMessage: "no database at \(database): run an experiment or `fluxloop query import` first.",
                                 exitStatus: .usage)
         }
-        let store = try ExperimentStore(path: database)
+        let store = try Backends.openForScoring(database)
         let experiment: ExperimentRecord
         do { experiment = try store.resolveExperiment(options.experiment) } catch {
             throw EvaluateError(userMessage: "\(error)", exitStatus: .usage)
@@ -53,7 +54,7 @@ public enum Rescoring {
         }
         let sources = try store.scoringSources(experimentID: experiment.id)
         let session = options.judges && scoring.config.hasJudges
-            ? JudgeSession(limits: scoring.config.limits, client: ModelRouter(clients: clients), cache: try StoreJudgeCache(path: database))
+            ? JudgeSession(limits: scoring.config.limits, client: ModelRouter(clients: clients), cache: try StoreJudgeCache(locator: database))
             : nil
         var scores: [TraceScore] = []
         scores.reserveCapacity(sources.count)

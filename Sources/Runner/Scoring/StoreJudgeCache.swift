@@ -1,11 +1,13 @@
 import Evaluation
 import Store
+import TeamStore
 
 /// The judge cache in the database (`judge_cache`), shared by every experiment: one connection, one actor.
 actor StoreJudgeCache: JudgeCache {
-    private let store: ExperimentStore
+    private let store: any ScoringBackend
 
-    init(path: String) throws { store = try ExperimentStore(path: path) }
+    /// Its own connection to the database behind `locator` (a SQLite file or a PostgreSQL URL).
+    init(locator: String) throws { store = try Backends.openForScoring(locator) }
 
     func lookup(_ key: JudgeCacheKey) async throws -> CachedJudgement? {
         try store.judgement(model: key.model, promptSHA256: key.promptHash, outputSHA256: key.outputHash).map {

@@ -13,14 +13,7 @@ public struct Row {
         preconditionFailure("no column '\(name)' in the statement's result")
     }
 
-    public func isNull(_ name: String) -> Bool { isNull(column(name)) }
-    public func int(_ name: String) -> Int { int(column(name)) }
-    public func double(_ name: String) -> Double { double(column(name)) }
-    public func bool(_ name: String) -> Bool { bool(column(name)) }
-    public func text(_ name: String) -> String { text(column(name)) }
-    public func optionalText(_ name: String) -> String? { optionalText(column(name)) }
-    public func optionalInt(_ name: String) -> Int? { optionalInt(column(name)) }
-    public func optionalDouble(_ name: String) -> Double? { optionalDouble(column(name)) }
+    // Reading by name (`row.text("name")`) comes from `ReadRow`, which every engine's rows share.
 
     public var count: Int {
         Int(sqlite3_column_count(handle))
@@ -34,19 +27,12 @@ public struct Row {
     public func double(_ column: Int) -> Double {
         sqlite3_column_double(handle, Int32(column))
     }
-    public func bool(_ column: Int) -> Bool {
-        sqlite3_column_int64(handle, Int32(column)) != 0
-    }
 
     public func text(_ column: Int) -> String {
         guard let bytes = sqlite3_column_text(handle, Int32(column)) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, Int32(column)))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
-
-    public func optionalText(_ column: Int) -> String? { isNull(column) ? nil : text(column) }
-    public func optionalInt(_ column: Int) -> Int? { isNull(column) ? nil : int(column) }
-    public func optionalDouble(_ column: Int) -> Double? { isNull(column) ? nil : double(column) }
 
     public func blob(_ column: Int) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, Int32(column)))

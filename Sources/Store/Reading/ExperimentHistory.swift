@@ -36,34 +36,34 @@ public struct HistoryFilter: Sendable, Equatable {
     }
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// The experiments that pass `filter`, newest first, with their statistics.
     public func history(_ filter: HistoryFilter = HistoryFilter()) throws -> [ExperimentOverview] {
         var conditions: [String] = []
-        var values: [DatabaseBindable?] = []
-        if let name = filter.name { conditions.append("e.name = ?"); values.append(name) }
-        if let since = filter.since { conditions.append("e.started_at >= ?"); values.append(since) }
-        if let status = filter.status { conditions.append("e.status = ?"); values.append(status.rawValue) }
-        values.append(filter.limit ?? -1)
+        var values: [DatabaseValue] = []
+        if let name = filter.name { conditions.append("e.name = ?"); values.append(.text(name)) }
+        if let since = filter.since { conditions.append("e.started_at >= ?"); values.append(.text(since)) }
+        if let status = filter.status { conditions.append("e.status = ?"); values.append(.text(status.rawValue)) }
+        var order = DialectSQL.newestFirst(reader.dialect, alias: "e")
+        if let limit = filter.limit { order += " LIMIT ?"; values.append(.int(limit)) }
         return try overviews(
-            where: conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "),
-            then: "ORDER BY e.started_at DESC, e.rowid DESC LIMIT ?", values)
+            where: conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), then: order, values)
     }
 
     /// The statistics of one experiment.
     public func overview(experimentID: String) throws -> ExperimentOverview? {
-        try overviews(where: "WHERE e.id = ?", then: "", [experimentID]).first
+        try overviews(where: "WHERE e.id = ?", then: "", [.text(experimentID)]).first
     }
 
     /// Statistics come from the experiment_stats view, which reads the counters and percentiles kept on each
     /// experiment row: a history of thousands of experiments is listed without reading their traces.
-    private func overviews(where condition: String, then order: String, _ values: [DatabaseBindable?]) throws -> [ExperimentOverview] {
-        try database.prepare("""
+    private func overviews(where condition: String, then order: String, _ values: [DatabaseValue]) throws -> [ExperimentOverview] {
+        try reader.map("""
             SELECT e.id, e.name, e.status, e.started_at, e.completed_at, e.planned_runs, s.total_runs, s.successful,
                 CASE WHEN s.total_runs = 0 THEN NULL ELSE s.avg_duration_ms END, s.p50_duration_ms, s.p95_duration_ms
             FROM experiments AS e JOIN experiment_stats AS s ON s.experiment_id = e.id
             \(condition) \(order)
-            """).map(values) { row in
+            """, values) { row in
                 ExperimentOverview(
                     id: row.text(0), name: row.text(1), status: row.text(2), startedAt: row.text(3),
                     completedAt: row.optionalText(4), plannedRuns: row.int(5), runs: row.int(6), successful: row.int(7),
@@ -71,7 +71,9 @@ extension ExperimentStore {
                     p95DurationMs: row.optionalDouble(10))
             }
     }
+}
 
+extension ExperimentStore {
     /// The 1-based nearest rank of percentile `p` among `count` values, as the experiment_stats view computes it.
     static func nearestRank(_ count: Int, _ p: Int) -> Int { max(1, (count * p + 99) / 100) }
 }

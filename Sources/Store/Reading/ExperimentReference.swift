@@ -35,33 +35,32 @@ public enum ReferenceError: Error, CustomStringConvertible, Sendable, Equatable 
     }
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// The experiment a reference names, tried in this order: `latest` / `latest~N`, an exact id, a name
     /// (the latest experiment with it), then a unique id prefix.
     public func resolveExperiment(_ reference: String) throws -> ExperimentRecord {
         let text = reference.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw ReferenceError.empty }
-        if let back = Self.latestOffset(text) {
-            let total = try database.scalarInt("SELECT count(*) FROM experiments") ?? 0
+        if let back = ExperimentStore.latestOffset(text) {
+            let total = try reader.scalarInt("SELECT count(*) FROM experiments") ?? 0
             guard total > 0 else { throw ReferenceError.noExperiments }
-            guard back < total, let id = try database.scalarText(
-                "SELECT id FROM experiments ORDER BY started_at DESC, rowid DESC LIMIT 1 OFFSET ?", [back])
+            guard back < total, let id = try reader.scalarText(
+                "SELECT id FROM experiments \(DialectSQL.newestFirst(reader.dialect)) LIMIT 1 OFFSET ?", [.int(back)])
             else { throw ReferenceError.beyondHistory(text, available: total) }
             return try require(id, text)
         }
         if let found = try experiment(id: text) { return found }
-        if let id = try database.scalarText(
-            "SELECT id FROM experiments WHERE name = ? ORDER BY started_at DESC, rowid DESC LIMIT 1", [text]) {
+        if let id = try reader.scalarText(
+            "SELECT id FROM experiments WHERE name = ? \(DialectSQL.newestFirst(reader.dialect)) LIMIT 1", [.text(text)]) {
             return try require(id, text)
         }
-        let matches = try database.prepare("""
-            SELECT id, name, started_at FROM experiments
-            WHERE id >= ?1 AND id < ?1 || char(1114111) AND substr(id, 1, length(?1)) = ?1
+        let matches = try reader.map("""
+            SELECT id, name, started_at FROM experiments WHERE \(DialectSQL.startsWith(reader.dialect, "id"))
             ORDER BY started_at DESC LIMIT 10
-            """).map([text]) { (id: $0.text(0), line: "\($0.text(0))  \($0.text(1))  started \($0.text(2))") }
+            """, [.text(text)]) { (id: $0.text(0), line: "\($0.text(0))  \($0.text(1))  started \($0.text(2))") }
         switch matches.count {
         case 0:
-            if try database.scalarInt("SELECT count(*) FROM experiments") == 0 { throw ReferenceError.noExperiments }
+            if try reader.scalarInt("SELECT count(*) FROM experiments") == 0 { throw ReferenceError.noExperiments }
             throw ReferenceError.experimentNotFound(text)
         case 1: return try require(matches[0].id, text)
         default: throw ReferenceError.ambiguousExperiment(prefix: text, candidates: matches.map(\.line))
@@ -72,11 +71,11 @@ extension ExperimentStore {
     public func resolveTraceID(_ reference: String) throws -> String {
         let text = reference.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw ReferenceError.traceNotFound(text) }
-        let matches = try database.prepare("""
+        let matches = try reader.map("""
             SELECT t.trace_id, e.name, t.run_index FROM traces AS t JOIN experiments AS e ON e.id = t.experiment_id
-            WHERE t.trace_id >= ?1 AND t.trace_id < ?1 || char(1114111) AND substr(t.trace_id, 1, length(?1)) = ?1
+            WHERE \(DialectSQL.startsWith(reader.dialect, "t.trace_id"))
             ORDER BY t.trace_id LIMIT 10
-            """).map([text]) { (id: $0.text(0), line: "\($0.text(0))  (\($0.text(1)), run \($0.int(2)))") }
+            """, [.text(text)]) { (id: $0.text(0), line: "\($0.text(0))  (\($0.text(1)), run \($0.int(2)))") }
         if let exact = matches.first(where: { $0.id == text }) { return exact.id }
         switch matches.count {
         case 0: throw ReferenceError.traceNotFound(text)
@@ -85,6 +84,13 @@ extension ExperimentStore {
         }
     }
 
+    private func require(_ id: String, _ reference: String) throws -> ExperimentRecord {
+        guard let record = try experiment(id: id) else { throw ReferenceError.experimentNotFound(reference) }
+        return record
+    }
+}
+
+extension ExperimentStore {
     /// N for `latest` (0) and `latest~N`; nil for anything else.
     static func latestOffset(_ text: String) -> Int? {
         if text == "latest" { return 0 }
@@ -92,10 +98,5 @@ extension ExperimentStore {
         let digits = text.dropFirst("latest~".count)
         guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let n = Int(digits), n >= 0 else { return nil }
         return n
-    }
-
-    private func require(_ id: String, _ reference: String) throws -> ExperimentRecord {
-        guard let record = try experiment(id: id) else { throw ReferenceError.experimentNotFound(reference) }
-        return record
     }
 }

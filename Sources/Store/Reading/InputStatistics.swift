@@ -41,7 +41,7 @@ extension InputStatistics {
     public var key: InputKey { InputKey(input: input, persona: persona) }
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// Per input + persona statistics of one experiment, in the order the inputs first ran.
     ///
     /// One pass in plan order over the (experiment_id, run_index) index, grouped in memory: sorting 100,000
@@ -51,12 +51,13 @@ extension ExperimentStore {
         var groups: [InputGroup] = []
         var firstWithHash: [UInt64: Int] = [:]
         var nextWithHash: [Int?] = []
-        let latestEvaluationID = try database.scalarInt("SELECT max(id) FROM evaluations WHERE experiment_id = ?", [experimentID])
-        try database.prepare("""
-            SELECT t.input, t.persona, t.success, t.duration_ms, t.output, r.pass
+        let latestEvaluationID = try reader.scalarInt(
+            "SELECT max(id) FROM evaluations WHERE experiment_id = ?", [.text(experimentID)])
+        try reader.forEachRow("""
+            SELECT t.input, t.persona, t.success, t.duration_ms, t.output, r.pass, t.run_index
             FROM traces AS t LEFT JOIN trace_results AS r ON r.evaluation_id = ?2 AND r.trace_row = t.id
-            WHERE t.experiment_id = ?1 ORDER BY t.run_index
-            """).forEachRow([experimentID, latestEvaluationID]) { row in
+            WHERE t.experiment_id = ?1 \(DialectSQL.planOrderIfCheap(reader.dialect, "t.run_index"))
+            """, [.text(experimentID), .int(latestEvaluationID)]) { row in
                 let success = row.bool(2)
                 let passed = success && (row.isNull(5) || row.bool(5))
                 let duration = row.double(3)
@@ -76,6 +77,7 @@ extension ExperimentStore {
                             nextWithHash.append(firstWithHash[hash])
                             firstWithHash[hash] = group
                         }
+                        groups[group].firstRun = min(groups[group].firstRun, row.int(6))
                         groups[group].durations.append(duration)
                         if passed { groups[group].passes += 1 }
                         if success {
@@ -85,21 +87,22 @@ extension ExperimentStore {
                     }
                 }
             }
-        return groups.map { $0.statistics() }
+        // In the order the inputs first ran, whatever order the rows came in.
+        return groups.enumerated().sorted { ($0.element.firstRun, $0.offset) < ($1.element.firstRun, $1.offset) }
+            .map { $0.element.statistics() }
     }
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// The input statistics of several experiments, read side by side, each on its own read-only connection:
     /// reading is most of the time `compare` takes. Nothing is read twice, so each list is consistent in itself.
     public func inputStatistics(experimentIDs: [String]) throws -> [[InputStatistics]] {
         guard experimentIDs.count > 1 else { return try experimentIDs.map { try inputStatistics(experimentID: $0) } }
-        let path = database.path
+        // Connections are opened here, one at a time, and each is used by one worker only.
+        let connections = try experimentIDs.map { _ in UncheckedReader(try openAnotherReader()) }
         let results = ParallelResults<[InputStatistics]>(count: experimentIDs.count)
         DispatchQueue.concurrentPerform(iterations: experimentIDs.count) { index in
-            results.set(index, Result {
-                try ExperimentStore(path: path, mode: .readOnly).inputStatistics(experimentID: experimentIDs[index])
-            })
+            results.set(index, Result { try connections[index].store.inputStatistics(experimentID: experimentIDs[index]) })
         }
         return try results.values()
     }
@@ -110,6 +113,8 @@ private struct InputGroup {
     let input: [UInt8]
     let persona: [UInt8]?
     var successes = 0
+    /// The smallest run index seen: groups are listed in the order the inputs first ran.
+    var firstRun = Int.max
     var passes = 0
     var durations: [Double] = []
     /// Distinct outputs with their hashes; `lookup` indexes them once there are many.

@@ -18,3 +18,9 @@ final class ParallelResults<Value>: @unchecked Sendable {
         return try slots.map { try $0!.get() }
     }
 }
+
+/// A connection handed to exactly one concurrent worker: it is never shared, which the compiler cannot see.
+struct UncheckedReader: @unchecked Sendable {
+    let store: any ExperimentReading
+    init(_ store: any ExperimentReading) { self.store = store }
+}

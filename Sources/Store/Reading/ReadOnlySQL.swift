@@ -30,6 +30,8 @@ public enum SQLRefusal: Error, CustomStringConvertible, Sendable, Equatable {
 public struct SQLResult: Sendable, Equatable {
     public var columns: [String]
     public var rows: [[DatabaseValue]]
+
+    public init(columns: [String], rows: [[DatabaseValue]]) { self.columns = columns; self.rows = rows }
 }
 
 extension Database {
@@ -94,7 +96,7 @@ extension Database {
     }
 
     /// The first keyword of a statement, upper-cased, after any leading comments.
-    static func leadingKeyword(_ sql: String) -> String {
+    public static func leadingKeyword(_ sql: String) -> String {
         var rest = Substring(sql)
         while true {
             rest = rest.drop(while: { $0.isWhitespace || $0 == ";" })

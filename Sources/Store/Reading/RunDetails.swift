@@ -29,28 +29,27 @@ public struct RunScore: Sendable, Equatable {
     public var reason: String
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// The details of the runs with these trace ids, keyed by trace id; unknown ids are left out.
     public func runDetails(traceIDs: [String]) throws -> [String: RunDetail] {
         guard !traceIDs.isEmpty else { return [:] }
-        let head = try database.prepare("SELECT id, started_at, termination_reason FROM traces WHERE trace_id = ?")
-        let turns = try database.prepare(
-            "SELECT turn_index, role, content, source, metadata FROM turns WHERE trace_row = ? ORDER BY position")
-        let observations = try database.prepare("""
+        let head = "SELECT id, started_at, termination_reason FROM traces WHERE trace_id = ?"
+        let turns = "SELECT turn_index, role, content, source, metadata FROM turns WHERE trace_row = ? ORDER BY position"
+        let observations = """
             SELECT id, parent_id, type, name, start_time, end_time, total_tokens, error
             FROM observations WHERE trace_row = ? ORDER BY position
-            """)
+            """
         let scores = try runScores(traceIDs: traceIDs)
         var result: [String: RunDetail] = [:]
-        try database.transaction(.deferred) {
+        try reader.readSnapshot {
             for traceID in traceIDs where result[traceID] == nil {
-                guard let (row, started, termination) = try head.first([traceID], {
+                guard let (row, started, termination) = try reader.first(head, [.text(traceID)], {
                     ($0.int(0), $0.text(1), $0.optionalText(2))
                 }) else { continue }
-                let turnList = try turns.map([row]) {
+                let turnList = try reader.map(turns, [.int(row)]) {
                     TurnRecord(turnIndex: $0.int(0), role: $0.text(1), content: $0.text(2), source: $0.text(3), metadata: $0.text(4))
                 }
-                let spans = try observations.map([row]) {
+                let spans = try reader.map(observations, [.int(row)]) {
                     ObservationSpan(
                         id: $0.text(0), parentID: $0.optionalText(1), type: $0.text(2), name: $0.text(3),
                         startOffsetMs: ISOTime.millisecondsBetween(started, $0.optionalText(4)),
@@ -69,10 +68,9 @@ extension ExperimentStore {
     public func runScores(traceIDs: [String]) throws -> [String: [RunScore]] {
         guard !traceIDs.isEmpty else { return [:] }
         var result: [String: [RunScore]] = [:]
-        let statement = try database.prepare(
-            "SELECT trace_id, evaluator, score, reason FROM trace_scores WHERE trace_id = ? ORDER BY position")
+        let sql = "SELECT trace_id, evaluator, score, reason FROM trace_scores WHERE trace_id = ? ORDER BY position"
         for traceID in traceIDs {
-            try statement.forEachRow([traceID]) { row in
+            try reader.forEachRow(sql, [.text(traceID)]) { row in
                 result[traceID, default: []].append(RunScore(
                     name: row.text("evaluator"), value: row.double("score"), passed: row.double("score") >= 1,
                     reason: row.optionalText("reason") ?? ""))

@@ -23,14 +23,16 @@ public struct RunSketch: Sendable, Equatable {
     public var errorTraceback: String?
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// The verdict column of the run stream: FluxLoop's `pass` in the experiment's latest scoring, NULL for a
     /// run that scoring did not cover (and for every run of an unscored experiment). Read through the
     /// `trace_results_by_trace` index, one probe per run.
-    static let scoreVerdictColumn = """
+    static var scoreVerdictColumn: String {
+        """
         (SELECT r.pass FROM trace_results AS r WHERE r.trace_row = t.id AND r.evaluation_id =
             (SELECT max(e.id) FROM evaluations AS e WHERE e.experiment_id = t.experiment_id))
         """
+    }
 
     private static func sketchSQL(where condition: String, tracebacks: Bool) -> String {
         """
@@ -42,7 +44,7 @@ extension ExperimentStore {
         """
     }
 
-    private static func sketch(_ row: Row) -> RunSketch {
+    private static func sketch(_ row: any ReadRow) -> RunSketch {
         RunSketch(
             traceID: row.text(0), runIndex: row.int(1), iteration: row.int(2), persona: row.optionalText(3),
             input: row.text(4), output: row.optionalText(5), success: row.bool(6),
@@ -58,16 +60,18 @@ extension ExperimentStore {
     /// Calls `body` with every run of an experiment in plan order, one at a time; nothing is kept.
     /// Tracebacks are read for failed runs only when `tracebacks` is true.
     public func forEachRunSketch(experimentID: String, tracebacks: Bool = true, _ body: (RunSketch) throws -> Void) throws {
-        try database.transaction(.deferred) {
-            try database.prepare(Self.sketchSQL(where: "t.experiment_id = ?", tracebacks: tracebacks))
-                .forEachRow([experimentID]) { try body(Self.sketch($0)) }
+        try reader.readSnapshot {
+            try reader.forEachRow(Self.sketchSQL(where: "t.experiment_id = ?", tracebacks: tracebacks), [.text(experimentID)]) {
+                try body(Self.sketch($0))
+            }
         }
     }
 
     /// The runs of one input and persona in an experiment, in plan order (through the `traces_by_input` index).
     public func runSketches(experimentID: String, input: String, persona: String?) throws -> [RunSketch] {
-        try database.prepare(Self.sketchSQL(where: "t.input = ? AND t.persona IS ? AND t.experiment_id = ?", tracebacks: true))
-            .map([input, persona, experimentID], Self.sketch)
+        let condition = "t.input = ? AND \(DialectSQL.isParameter(reader.dialect, "t.persona")) AND t.experiment_id = ?"
+        return try reader.map(Self.sketchSQL(where: condition, tracebacks: true),
+                              [.text(input), .text(persona), .text(experimentID)], Self.sketch)
     }
 }
 

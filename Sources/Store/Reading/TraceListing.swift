@@ -39,7 +39,7 @@ public struct TraceFilter: Sendable, Equatable {
     }
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// The runs of an experiment that pass `filter`, in plan order.
     public func traceOverviews(experimentID: String, _ filter: TraceFilter = TraceFilter()) throws -> [TraceOverview] {
         var sql = """
@@ -47,19 +47,20 @@ extension ExperimentStore {
                 error_type, error_message, user_id, tags, trace_metadata
             FROM traces WHERE experiment_id = ?
             """
-        var values: [DatabaseBindable?] = [experimentID]
+        var values: [DatabaseValue] = [.text(experimentID)]
         if filter.failedOnly { sql += " AND success = 0" }
-        if let persona = filter.persona { sql += " AND persona = ?"; values.append(persona) }
-        if let iteration = filter.iteration { sql += " AND iteration = ?"; values.append(iteration) }
+        if let persona = filter.persona { sql += " AND persona = ?"; values.append(.text(persona)) }
+        if let iteration = filter.iteration { sql += " AND iteration = ?"; values.append(.int(iteration)) }
         if let grep = filter.grep {
             // One numbered parameter serves both columns; a later plain `?` takes the number after it.
             let number = values.count + 1
-            sql += " AND (input LIKE ?\(number) ESCAPE '\\' OR output LIKE ?\(number) ESCAPE '\\')"
-            values.append("%" + Self.likeEscaped(grep) + "%")
+            let like = DialectSQL.caseInsensitiveLike(reader.dialect)
+            sql += " AND (input \(like) ?\(number) ESCAPE '\\' OR output \(like) ?\(number) ESCAPE '\\')"
+            values.append(.text("%" + ExperimentStore.likeEscaped(grep) + "%"))
         }
-        sql += " ORDER BY run_index LIMIT ?"
-        values.append(filter.limit ?? -1)
-        return try database.prepare(sql).map(values) { row in
+        sql += " ORDER BY run_index"
+        if let limit = filter.limit { sql += " LIMIT ?"; values.append(.int(limit)) }
+        return try reader.map(sql, values) { row in
             TraceOverview(
                 traceID: row.text(0), experimentID: row.text(1), runIndex: row.int(2), iteration: row.int(3),
                 persona: row.optionalText(4), input: row.text(5), output: row.optionalText(6), success: row.bool(7),
@@ -68,6 +69,9 @@ extension ExperimentStore {
         }
     }
 
+}
+
+extension ExperimentStore {
     /// `text` with LIKE's wildcards taken literally.
     static func likeEscaped(_ text: String) -> String {
         var out = ""

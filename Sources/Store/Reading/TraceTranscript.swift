@@ -20,16 +20,16 @@ public struct ObservationTiming: Sendable, Equatable {
     public var durationMs: Double?
 }
 
-extension ExperimentStore {
+extension ExperimentReading {
     /// The transcript of the trace with id `traceID` (use `resolveTraceID` for prefixes).
     public func transcript(traceID: String) throws -> TraceTranscript? {
-        let head = try database.prepare("""
+        let head = try reader.first("""
             SELECT t.trace_id, t.experiment_id, t.run_index, t.iteration, t.persona, t.input, t.output, t.success,
                 t.duration_ms, t.error_type, t.error_message, e.name, t.error_traceback, t.attempts, t.started_at,
                 t.ended_at, t.termination_reason, t.turn_count, t.id, t.user_id, t.tags, t.trace_metadata
             FROM traces AS t JOIN experiments AS e ON e.id = t.experiment_id
             WHERE t.trace_id = ?
-            """).first([traceID]) { row in
+            """, [.text(traceID)]) { row in
                 (row.int(18), TraceTranscript(
                     trace: TraceOverview(
                         traceID: row.text(0), experimentID: row.text(1), runIndex: row.int(2), iteration: row.int(3),
@@ -43,16 +43,16 @@ extension ExperimentStore {
             }
         guard let (row, found) = head else { return nil }
         var transcript = found
-        transcript.turns = try database.prepare(
-            "SELECT turn_index, role, content, source, metadata FROM turns WHERE trace_row = ? ORDER BY position"
-        ).map([row]) {
+        transcript.turns = try reader.map(
+            "SELECT turn_index, role, content, source, metadata FROM turns WHERE trace_row = ? ORDER BY position", [.int(row)]
+        ) {
             TurnRecord(turnIndex: $0.int(0), role: $0.text(1), content: $0.text(2), source: $0.text(3), metadata: $0.text(4))
         }
-        transcript.observations = try database.prepare("""
+        transcript.observations = try reader.map("""
             SELECT id, parent_id, type, name, start_time, end_time, level, input, output, metadata, model,
                 prompt_tokens, completion_tokens, total_tokens, error
             FROM observations WHERE trace_row = ? ORDER BY position
-            """).map([row]) {
+            """, [.int(row)]) {
                 ObservationTiming(
                     record: ObservationRecord(
                         id: $0.text(0), parentID: $0.optionalText(1), type: $0.text(2), name: $0.text(3),

@@ -15,10 +15,8 @@ extension OpenedExperiment {
     /// The HTML report, the results table and where things are; the outcome the exit status comes from.
     func report(status: ExperimentStatus, exported: Exporter.Result, console: Console) async throws -> RunOutcome {
         console.line("✅ Saved \(exported.observations) observations to observations.jsonl")
-        // The HTML report reads a SQLite file; on a server, `fluxloop report` is not there yet.
-        if !prepared.onServer {
-            options.afterExport?(ExportedExperiment(experimentID: experimentID, folder: folder, databasePath: prepared.databasePath), console)
-        }
+        // The HTML report is read back from the database, whichever engine holds it.
+        options.afterExport?(ExportedExperiment(experimentID: experimentID, folder: folder, databasePath: prepared.databasePath), console)
         if let summary = try await writer.summary(experimentID: experimentID) {
             Report.results(summary, console: console)
         }
