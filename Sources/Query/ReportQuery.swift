@@ -34,7 +34,8 @@ public enum ReportQuery {
     public static func writeExperimentReport(databasePath: String, experimentID: String, folder: URL,
                                              detailLimit: Int = ReportBuilder.defaultDetailLimit) throws(QueryError) -> (file: URL, bytes: Int) {
         do {
-            let store = try ExperimentStore(path: databasePath, mode: .readOnly)
+            // No memory map: the run's own process would show the database file as its resident memory.
+            let store = try ExperimentStore(path: databasePath, mode: .readOnly, memoryMapped: false)
             guard let record = try store.experiment(id: experimentID) else {
                 throw QueryError.reference(.experimentNotFound(experimentID))
             }

@@ -33,7 +33,9 @@ public struct EncodedTrace: Sendable {
         tags = trace.tags.isEmpty ? nil : JSON.array(trace.tags.map(JSON.string)).text
         observationCount = trace.observations.count
 
-        var c = JSONBytes(capacity: 64 + 192 * trace.turns.count)
+        // Sized for the turns' text up front: a buffer that doubles its way to a 20 MB answer copies it several
+        // times and ends up to twice as large as the text it holds.
+        var c = JSONBytes(capacity: trace.turns.reduce(64) { $0 + 192 + $1.content.utf8.count + $1.metadata.utf8.count })
         c.raw("[")
         for (position, turn) in trace.turns.enumerated() {
             if position > 0 { c.raw(", ") }

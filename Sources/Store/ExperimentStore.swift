@@ -8,8 +8,10 @@ public final class ExperimentStore {
 
     /// Opens the store at `path`, creating and migrating it in read-write mode.
     /// A database written by a newer schema is refused before anything in it changes.
-    public init(path: String, mode: Database.Mode = .readWrite) throws {
-        database = try Database(path: path, mode: mode)
+    /// `memoryMapped: false` for a read-only store opened inside a process that must not show the whole file as its
+    /// resident memory (the report `run experiment` writes after its export).
+    public init(path: String, mode: Database.Mode = .readWrite, memoryMapped: Bool = true) throws {
+        database = try Database(path: path, mode: mode, memoryMapped: memoryMapped)
         try Migrator.checkNotNewer(database)
         if mode == .readWrite {
             try database.enableWriteAheadLog()

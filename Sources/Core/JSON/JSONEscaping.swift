@@ -17,7 +17,14 @@ public enum JSONEscaping {
     @inlinable
     public static func writeQuoted<Sink: JSONByteSink & ~Copyable>(_ text: String, to sink: inout Sink) {
         var copy = text
-        copy.withUTF8 { source in
+        copy.withUTF8 { writeQuoted(utf8: $0, to: &sink) }
+    }
+
+    /// Appends UTF-8 `source` as a JSON string literal, quotes included: for text that is not a String (a
+    /// database column written straight to a file).
+    @inlinable
+    public static func writeQuoted<Sink: JSONByteSink & ~Copyable>(utf8 source: UnsafeBufferPointer<UInt8>, to sink: inout Sink) {
+        do {
             sink.append(byte: 0x22)
             var runStart = 0
             for i in 0..<source.count {

@@ -19,13 +19,16 @@ extension JSON {
     }
 
     public static func parse(bytes: [UInt8]) throws -> JSON {
-        try bytes.withUnsafeBufferPointer { buffer throws in
-            var parser = Parser(bytes: buffer)
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            guard parser.index == buffer.count else { throw parser.error("unexpected text after the value") }
-            return value
-        }
+        try bytes.withUnsafeBufferPointer { try parse(utf8: $0) }
+    }
+
+    /// Parses UTF-8 text in place (a database column), without copying it first.
+    public static func parse(utf8 buffer: UnsafeBufferPointer<UInt8>) throws -> JSON {
+        var parser = Parser(bytes: buffer)
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == buffer.count else { throw parser.error("unexpected text after the value") }
+        return value
     }
 
     private struct Parser {

@@ -139,6 +139,9 @@ enum FluxLoopSchema {
         // Ours, not FluxLoop's: the interpreter and a command-line agent.
         FieldSpec("python", .string),
         FieldSpec("command", .stringList(single: false)),
+        // Ours: the largest output text a run may have (RunnerConfig.maxOutputBytes); no default here, so that
+        // the config snapshot of a project that does not set it stays as FluxLoop writes it.
+        FieldSpec("max_output_bytes", .int(min: 1, max: nil)),
     ], warnUnknown: true, tolerated: ["iterations"])
 
     static let replayArgs = ModelSchema(fields: [

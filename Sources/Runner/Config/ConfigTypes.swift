@@ -119,6 +119,9 @@ public struct RunnerConfig: Sendable {
     public var environmentVars: [String: String]
     /// runner.setup_commands (kept for the snapshot and later use).
     public var setupCommands: [String]
+    /// runner.max_output_bytes: a run whose output text is larger fails with `OutputTooLarge` instead of
+    /// taking the memory of several copies of it (Workers/OutputLimit.swift).
+    public var maxOutputBytes: Int = OutputLimit.defaultBytes
 
     /// `module:function` to import: target, else module_path:function_name.
     public var callableTarget: String? {

@@ -7,6 +7,7 @@ import traceback
 
 from .binding import CallPlan
 from .config import load_config, setup_paths, stream_path
+from . import limits
 from .errors import SetupError, error_object, exc_text
 from .protocol import Channel
 from .replay import ReplayPlan
@@ -20,7 +21,12 @@ def main():
     worker = None
     try:
         try:
-            worker = start(load_config())
+            config = load_config()
+            worker = start(config)
+            limit = config.get("max_output_bytes")
+            if isinstance(limit, int) and limit > 0:
+                worker.max_output_bytes = limit
+                channel.max_line_bytes = limits.line_limit(limit)
         except SetupError as exc:
             channel.send({"ready": False, "error": error_object(exc.type_name, exc.message, exc.tb or "")})
             terminate(3, channel, worker)
