@@ -115,10 +115,10 @@ public final class ExperimentStore {
 
     private static func bind(_ e: EncodedTrace, experimentID: String, to b: inout Bindings) {
         b.add(e.record.traceID); b.add(experimentID); b.add(e.record.runIndex); b.add(e.record.iteration)
-        b.add(e.record.persona); b.add(e.record.inputIndex); b.add(e.record.input); b.add(e.record.output)
+        b.add(e.record.persona); b.add(e.record.inputIndex); b.add(e.record.input); b.add(large: e.record.output)
         b.add(e.record.success); b.add(e.record.errorType); b.add(e.record.errorMessage); b.add(e.record.errorTraceback)
         b.add(e.record.durationMs); b.add(e.record.startedAt); b.add(e.record.endedAt); b.add(e.record.attempts)
-        b.add(e.record.terminationReason); b.add(e.record.turnCount); b.add(e.record.conversationState)
+        b.add(e.record.terminationReason); b.add(e.record.turnCount); b.add(large: e.record.conversationState)
         b.add(e.record.supervisorResponse); b.add(e.record.callbackMessages); b.add(e.record.stdout)
         b.add(e.record.stderr); b.add(e.record.metadata)
         b.add(e.conversation); b.add(e.observations); b.add(e.observationCount); b.add(e.tokens)
