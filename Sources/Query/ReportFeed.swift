@@ -13,16 +13,16 @@ enum ReportFeed {
     /// A run without its conversation and observations, on timeline lane `lane`.
     static func run(_ s: RunSketch, lane: Int) -> ReportRun {
         ReportRun(id: s.traceID, input: s.input, persona: persona(s.persona), iteration: s.iteration, succeeded: s.success,
-                  scorePassed: s.scorePassed, output: s.output ?? "", durationMs: s.durationMs, startedAt: s.startedAt,
+                  scorePassed: s.scorePassed, output: shown(s.output ?? "", of: s.outputCharacters), durationMs: s.durationMs, startedAt: s.startedAt,
                   worker: lane, tokens: s.tokens, errorType: s.errorType, errorMessage: s.errorMessage,
                   traceback: s.errorTraceback)
     }
 
-    /// Loads the conversation, observations and scores of `runs` and puts them in place.
+    /// Loads the conversation, observations and scores of `runs` and puts them in place: one run at a time, so
+    /// that only one run's full conversation is in memory before its long texts are cut.
     static func fillDetails(_ runs: inout [ReportRun], from store: any ExperimentReading) throws {
-        let details = try store.runDetails(traceIDs: runs.map(\.id))
         for index in runs.indices {
-            guard let detail = details[runs[index].id] else { continue }
+            guard let detail = try store.runDetails(traceIDs: [runs[index].id])[runs[index].id] else { continue }
             runs[index].turns = detail.turns.map(turn)
             runs[index].observations = detail.observations.map(observation)
             runs[index].scores = detail.scores.map { ReportScore(name: $0.name, value: $0.value, passed: $0.passed, reason: $0.reason) }
@@ -39,7 +39,32 @@ enum ReportFeed {
         }
         // The supervisor's closing message carries `"closing": true` in its metadata.
         let closing = t.metadata.contains("closing") && (try? JSON.parse(t.metadata))?["closing"]?.boolValue == true
-        return ReportTurn(role, t.content, closing: closing)
+        return ReportTurn(role, clipped(t.content), closing: closing)
+    }
+
+    /// A sketch's output (cut to `RunSketchLimits.shownOutputCharacters` by the store), with the note when it was.
+    static func shown(_ output: String, of characters: Int) -> String {
+        guard characters > output.unicodeScalars.count else { return output }
+        return output + "\n… [\(characters - output.unicodeScalars.count) more characters not shown: the text is \(characters) "
+            + "characters in all; the whole of it is in traces.jsonl]"
+    }
+
+    /// The most of one text (an output, a turn) a report shows, in UTF-8 bytes.
+    static let shownBytes = 64 << 10
+
+    /// `text`, or its first `shownBytes` bytes (at a character boundary) and how much was left out. A page
+    /// showing a 20 MB output is of no use to a reader, and the report held several copies of each such text;
+    /// traces.jsonl has the whole of it. The note gives the full size, so two long outputs that differ only after
+    /// the cut still count as distinct unless their sizes match too.
+    static func clipped(_ text: String) -> String {
+        let size = text.utf8.count
+        guard size > shownBytes else { return text }
+        let utf8 = text.utf8
+        var end = utf8.index(utf8.startIndex, offsetBy: shownBytes)
+        // Back to the start of a character's bytes (a UTF-8 continuation byte is 10xxxxxx).
+        while end > utf8.startIndex && utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
+        let shown = String(decoding: utf8[..<end], as: UTF8.self)
+        return shown + "\n… [\(size - shown.utf8.count) more bytes not shown: the text is \(size) bytes in all; the whole of it is in traces.jsonl]"
     }
 
     static func observation(_ o: ObservationSpan) -> ReportObservation {

@@ -37,7 +37,8 @@ public enum ReportQuery {
     public static func writeExperimentReport(databasePath: String, experimentID: String, folder: URL,
                                              detailLimit: Int = ReportBuilder.defaultDetailLimit) throws(QueryError) -> (file: URL, bytes: Int) {
         do {
-            let store = try Backends.openReader(databasePath)
+            // No memory map: the run's own process would show the database file as its resident memory.
+            let store = try Backends.openReader(databasePath, memoryMapped: false)
             guard let record = try store.experiment(id: experimentID) else {
                 throw QueryError.reference(.experimentNotFound(experimentID))
             }

@@ -40,7 +40,9 @@ public struct EncodedTrace: Sendable {
 
     /// `conversation_json`: the turns as trace_summary.jsonl's `conversation` list.
     private static func conversationJSON(_ turns: [TurnRecord], normalize: (String) throws -> String) throws -> UTF8Text {
-        var c = JSONBytes(capacity: 64 + 192 * turns.count)
+        // Sized for the turns' text up front: a buffer that doubles its way to a 20 MB answer copies it several
+        // times and ends up to twice as large as the text it holds.
+        var c = JSONBytes(capacity: turns.reduce(64) { $0 + 192 + $1.content.utf8.count + $1.metadata.utf8.count })
         c.raw("[")
         for (position, turn) in turns.enumerated() {
             if position > 0 { c.raw(", ") }

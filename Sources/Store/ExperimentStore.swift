@@ -8,8 +8,10 @@ public final class ExperimentStore {
 
     /// Opens the store at `path`, creating and migrating it in read-write mode.
     /// A database written by a newer schema is refused before anything in it changes.
-    public init(path: String, mode: Database.Mode = .readWrite) throws {
-        database = try Database(path: path, mode: mode)
+    /// `memoryMapped: false` for a read-only store opened inside a process that must not show the whole file as its
+    /// resident memory (the report `run experiment` writes after its export).
+    public init(path: String, mode: Database.Mode = .readWrite, memoryMapped: Bool = true) throws {
+        database = try Database(path: path, mode: mode, memoryMapped: memoryMapped)
         try Migrator.checkNotNewer(database)
         if mode == .readWrite {
             try database.enableWriteAheadLog()
@@ -113,10 +115,10 @@ public final class ExperimentStore {
 
     private static func bind(_ e: EncodedTrace, experimentID: String, to b: inout Bindings) {
         b.add(e.record.traceID); b.add(experimentID); b.add(e.record.runIndex); b.add(e.record.iteration)
-        b.add(e.record.persona); b.add(e.record.inputIndex); b.add(e.record.input); b.add(e.record.output)
+        b.add(e.record.persona); b.add(e.record.inputIndex); b.add(e.record.input); b.add(large: e.record.output)
         b.add(e.record.success); b.add(e.record.errorType); b.add(e.record.errorMessage); b.add(e.record.errorTraceback)
         b.add(e.record.durationMs); b.add(e.record.startedAt); b.add(e.record.endedAt); b.add(e.record.attempts)
-        b.add(e.record.terminationReason); b.add(e.record.turnCount); b.add(e.record.conversationState)
+        b.add(e.record.terminationReason); b.add(e.record.turnCount); b.add(large: e.record.conversationState)
         b.add(e.record.supervisorResponse); b.add(e.record.callbackMessages); b.add(e.record.stdout)
         b.add(e.record.stderr); b.add(e.record.metadata)
         b.add(e.conversation); b.add(e.observations); b.add(e.observationCount); b.add(e.tokens)

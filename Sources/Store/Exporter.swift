@@ -18,19 +18,6 @@ public enum ExportKind: String, CaseIterable, Sendable {
     case observations
 
     public var fileName: String { rawValue + ".jsonl" }
-
-    /// Rows of (text, objects in it): one line per trace, or a trace's block of observation lines.
-    var query: String {
-        switch self {
-        case .traceSummary: return "SELECT json, 1 FROM trace_summary WHERE experiment_id = ? ORDER BY run_index"
-        case .traces: return "SELECT json, 1 FROM trace_detail WHERE experiment_id = ? ORDER BY run_index"
-        case .observations:
-            return """
-                SELECT lines, observation_count FROM observation_lines
-                WHERE experiment_id = ? AND observation_count > 0 ORDER BY run_index
-                """
-        }
-    }
 }
 
 /// Writes an experiment folder (summary.json, the JSONL files, config.yaml, errors.json) from the views.
@@ -82,13 +69,13 @@ public struct Exporter {
     /// Streams one JSONL export to `sink` (for example standard output), one object per line.
     public func stream(_ kind: ExportKind, experimentID: String, to sink: UnsafeMutablePointer<FILE>) throws -> Int {
         var count = 0
-        try database.prepare(kind.query).forEachRow([experimentID]) { row in
-            row.withTextBytes(0) { bytes in
-                _ = fwrite(bytes.baseAddress, 1, bytes.count, sink)
-                _ = fputc(0x0A, sink)
+        try database.prepare("""
+            SELECT \(ExportLines.columns.joined(separator: ", ")) FROM trace_export_parts
+            WHERE experiment_id = ? ORDER BY run_index
+            """).forEachRow([experimentID]) { row in
+                guard ExportLines.write(kind, row: row, to: sink) else { return }
+                count += kind == .observations ? row.int("observation_count") : 1
             }
-            count += row.int(1)
-        }
         return count
     }
 
@@ -125,27 +112,18 @@ public struct Exporter {
     /// Returns the runs and observations written.
     private static func writeColumns(_ columns: [String], of experimentID: String, upTo lastRow: Int, from database: Database,
                                      into folder: URL) throws -> (Int, Int) {
-        let files = try columns.map { column -> PartialFile in
-            let kind: ExportKind = column == "summary_json" ? .traceSummary : column == "detail_json" ? .traces : .observations
-            return try PartialFile(folder.appending(path: kind.fileName))
-        }
+        let kinds: [ExportKind] = columns.map { $0 == "summary_json" ? .traceSummary : $0 == "detail_json" ? .traces : .observations }
+        let files = try kinds.map { try PartialFile(folder.appending(path: $0.fileName)) }
         defer { for file in files { file.abandon() } }
         var traces = 0
         var observations = 0
-        let observationColumn = columns.firstIndex(of: "observation_lines")
         try database.prepare("""
-            SELECT \(columns.joined(separator: ", ")), observation_count FROM trace_export
+            SELECT \(ExportLines.columns.joined(separator: ", ")) FROM trace_export_parts
             WHERE experiment_id = ? AND trace_row <= ? ORDER BY run_index
             """).forEachRow([experimentID, lastRow]) { row in
-                let count = row.int(columns.count)
-                for (column, file) in files.enumerated() where column != observationColumn || count > 0 {
-                    row.withTextBytes(column) { bytes in
-                        _ = fwrite(bytes.baseAddress, 1, bytes.count, file.handle)
-                        _ = fputc(0x0A, file.handle)
-                    }
-                }
+                for (kind, file) in zip(kinds, files) { _ = ExportLines.write(kind, row: row, to: file.handle) }
                 traces += 1
-                observations += count
+                observations += row.int("observation_count")
             }
         for file in files { try file.commit() }
         return (traces, observations)

@@ -6,8 +6,12 @@ import Store
 extension Backends {
     /// Opens the database behind `locator` for the read models (`query`, `report`): a SQLite file read-only, a
     /// PostgreSQL database after checking its schema is not newer than this build's, without migrating it.
-    public static func openReader(_ locator: String) throws -> any ExperimentReading {
-        guard isServer(locator) else { return try ExperimentStore(path: sqlitePath(locator), mode: .readOnly) }
+    /// `memoryMapped: false` for a reader inside `run experiment`, whose resident memory would otherwise show the
+    /// mapped database file.
+    public static func openReader(_ locator: String, memoryMapped: Bool = true) throws -> any ExperimentReading {
+        guard isServer(locator) else {
+            return try ExperimentStore(path: sqlitePath(locator), mode: .readOnly, memoryMapped: memoryMapped)
+        }
         let store = try PostgresExperimentStore(url: locator, migrate: false)
         // Reading never creates the schema (the reader role could not): a database no fluxloop has written to
         // is reported as such rather than as a missing table.

@@ -17,33 +17,38 @@ public enum JSONEscaping {
     @inlinable
     public static func writeQuoted<Sink: JSONByteSink & ~Copyable>(_ text: String, to sink: inout Sink) {
         var copy = text
-        copy.withUTF8 { source in
-            sink.append(byte: 0x22)
-            var runStart = 0
-            for i in 0..<source.count {
-                let c = source[i]
-                guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
-                sink.append(bytes: UnsafeBufferPointer(rebasing: source[runStart..<i]))
-                runStart = i + 1
-                sink.append(byte: 0x5C)
-                switch c {
-                case 0x22, 0x5C: sink.append(byte: c)
-                case 0x08: sink.append(byte: UInt8(ascii: "b"))
-                case 0x09: sink.append(byte: UInt8(ascii: "t"))
-                case 0x0A: sink.append(byte: UInt8(ascii: "n"))
-                case 0x0C: sink.append(byte: UInt8(ascii: "f"))
-                case 0x0D: sink.append(byte: UInt8(ascii: "r"))
-                default:
-                    sink.append(byte: UInt8(ascii: "u"))
-                    sink.append(byte: 0x30)
-                    sink.append(byte: 0x30)
-                    sink.append(byte: hexDigit(c >> 4))
-                    sink.append(byte: hexDigit(c & 0x0F))
-                }
+        copy.withUTF8 { writeQuoted(utf8: $0, to: &sink) }
+    }
+
+    /// Appends UTF-8 `source` as a JSON string literal, quotes included: for text that is not a String (a
+    /// database column written straight to a file).
+    @inlinable
+    public static func writeQuoted<Sink: JSONByteSink & ~Copyable>(utf8 source: UnsafeBufferPointer<UInt8>, to sink: inout Sink) {
+        sink.append(byte: 0x22)
+        var runStart = 0
+        for i in 0..<source.count {
+            let c = source[i]
+            guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
+            sink.append(bytes: UnsafeBufferPointer(rebasing: source[runStart..<i]))
+            runStart = i + 1
+            sink.append(byte: 0x5C)
+            switch c {
+            case 0x22, 0x5C: sink.append(byte: c)
+            case 0x08: sink.append(byte: UInt8(ascii: "b"))
+            case 0x09: sink.append(byte: UInt8(ascii: "t"))
+            case 0x0A: sink.append(byte: UInt8(ascii: "n"))
+            case 0x0C: sink.append(byte: UInt8(ascii: "f"))
+            case 0x0D: sink.append(byte: UInt8(ascii: "r"))
+            default:
+                sink.append(byte: UInt8(ascii: "u"))
+                sink.append(byte: 0x30)
+                sink.append(byte: 0x30)
+                sink.append(byte: hexDigit(c >> 4))
+                sink.append(byte: hexDigit(c & 0x0F))
             }
-            sink.append(bytes: UnsafeBufferPointer(rebasing: source[runStart...]))
-            sink.append(byte: 0x22)
         }
+        sink.append(bytes: UnsafeBufferPointer(rebasing: source[runStart...]))
+        sink.append(byte: 0x22)
     }
 
     @inlinable @usableFromInline

@@ -17,7 +17,12 @@ extension JSON {
     }
 
     public static func parse(bytes: [UInt8]) throws -> JSON {
-        try bytes.withUnsafeBufferPointer { buffer throws in try parse(buffer, nonFinite: .null) }
+        try bytes.withUnsafeBufferPointer { try parse(utf8: $0) }
+    }
+
+    /// Parses UTF-8 text in place (a database column), without copying it first.
+    public static func parse(utf8 buffer: UnsafeBufferPointer<UInt8>) throws -> JSON {
+        try parse(buffer, nonFinite: .null)
     }
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, nonFinite: NonFinite) throws -> JSON {

@@ -1,7 +1,12 @@
 extension JSON {
     /// Compact text with `", "` and `": "` separators, as Python's `json.dumps` writes it.
-    public var text: String {
+    public var text: String { text(reservingCapacity: 0) }
+
+    /// `text`, written into a buffer reserved for `capacity` bytes: for a document known to hold a large text,
+    /// which a buffer growing by doubling would copy several times.
+    public func text(reservingCapacity capacity: Int) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(capacity)
         write(to: &out, indent: nil, level: 0)
         return String(decoding: out, as: UTF8.self)
     }

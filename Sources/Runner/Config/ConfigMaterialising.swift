@@ -120,7 +120,7 @@ extension ConfigLoader {
         var env: [String: String] = [:]
         for member in json["environment_vars"]?.objectValue ?? [] { env[member.key] = member.value.stringValue ?? "" }
         let command = json["command"]?.arrayValue.map { items in items.compactMap(\.stringValue) }
-        return RunnerConfig(
+        var runner = RunnerConfig(
             target: json["target"]?.stringValue,
             modulePath: json["module_path"]?.stringValue,
             functionName: json["function_name"]?.stringValue,
@@ -138,6 +138,8 @@ extension ConfigLoader {
             setupCommands: strings(json["setup_commands"]),
             concurrency: json["concurrency"]?.intValue ?? 1,
             threadSafe: json["thread_safe"]?.boolValue ?? false)
+        if let limit = json["max_output_bytes"]?.intValue { runner.maxOutputBytes = limit }
+        return runner
     }
 
     static func makeMultiTurn(_ json: JSON) -> MultiTurnConfig {

@@ -143,6 +143,9 @@ enum FluxLoopSchema {
         FieldSpec("concurrency", .int(min: 1, max: nil)),
         FieldSpec("thread_safe", .bool),
         FieldSpec("rate_limit", .string),
+        // Ours: the largest output text a run may have (RunnerConfig.maxOutputBytes); no default here, so that
+        // the config snapshot of a project that does not set it stays as FluxLoop writes it.
+        FieldSpec("max_output_bytes", .int(min: 1, max: nil)),
     ], warnUnknown: true, tolerated: ["iterations"])
 
     static let replayArgs = ModelSchema(fields: [

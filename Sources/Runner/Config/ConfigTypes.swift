@@ -131,6 +131,9 @@ public struct RunnerConfig: Sendable {
     public var threadSafe: Bool = false
     /// runner.rate_limit: run starts per second across all workers, nil for no limit.
     public var rateLimit: RateLimitSpec?
+    /// runner.max_output_bytes: a run whose output text is larger fails with `OutputTooLarge` instead of
+    /// taking the memory of several copies of it (Workers/OutputLimit.swift).
+    public var maxOutputBytes: Int = OutputLimit.defaultBytes
 
     /// `module:function` to import: target, else module_path:function_name.
     public var callableTarget: String? {

@@ -13,9 +13,11 @@ extension WorkerLaunch {
         // A relative program path means a file of the project, not something on PATH.
         let executable = program.contains("/") && !program.hasPrefix("/")
             ? directory.appending(path: program).standardizedFileURL.path(percentEncoded: false) : program
-        return WorkerLaunch(executable: executable, arguments: Array(argv.dropFirst()),
-                            environment: agentEnvironment(project.config),
-                            directory: directory.path(percentEncoded: false), expectsReadyLine: false)
+        var launch = WorkerLaunch(executable: executable, arguments: Array(argv.dropFirst()),
+                                  environment: agentEnvironment(project.config),
+                                  directory: directory.path(percentEncoded: false), expectsReadyLine: false)
+        launch.outputLimit = OutputLimit(outputBytes: project.config.runner.maxOutputBytes)
+        return launch
     }
 
     /// How the agent is started, for messages.
@@ -47,6 +49,8 @@ extension WorkerLaunch {
             ("working_directory", .string(runner.workingDirectory.path(percentEncoded: false))),
             ("python_path", .array(runner.pythonPath.map { .string($0.path(percentEncoded: false)) })),
             ("stream_output_path", runner.streamOutputPath.map(JSON.string) ?? .null),
+            // The worker refuses a larger output before sending it (fluxloop_worker/limits.py).
+            ("max_output_bytes", .int(runner.maxOutputBytes)),
         ])
         // Several runs in flight (fluxloop_worker/inflight.py); without them the worker is as it always was.
         if runner.concurrency > 1 {
@@ -57,13 +61,15 @@ extension WorkerLaunch {
         var environment = agentEnvironment(config)
         environment["FLUXLOOP_WORKER_CONFIG"] = workerConfig.text
         environment["PYTHONUNBUFFERED"] = "1"
-        return WorkerLaunch(
+        var launch = WorkerLaunch(
             executable: interpreter,
             // Python runs a folder through its __main__.py.
             arguments: ["-u", folder.appending(path: "fluxloop_worker").path(percentEncoded: false)],
             environment: environment,
             directory: runner.workingDirectory.path(percentEncoded: false),
             expectsReadyLine: true)
+        launch.outputLimit = OutputLimit(outputBytes: runner.maxOutputBytes)
+        return launch
     }
 
     /// The environment every agent sees: fluxloop's own, then the project's `.env` files and `runner.environment_vars`.

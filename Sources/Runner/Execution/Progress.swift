@@ -26,17 +26,19 @@ final class ProgressReporter: @unchecked Sendable {
         }
     }
 
+    /// Workers call this concurrently: the plain line is written under the lock, so the counts appear in order.
     func runFinished(success: Bool) {
         lock.lock()
         done += 1
         if !success { failed += 1 }
         let count = done
-        lock.unlock()
-        if console.isInteractive {
-            draw(force: count == total)
-        } else {
+        if !console.isInteractive {
             console.line("[fluxloop] run progress \(count)/\(total)")
+            lock.unlock()
+            return
         }
+        lock.unlock()
+        draw(force: count == total)
     }
 
     /// A conversation sends its `index`th user message (FluxLoop's `turn progress` lines).

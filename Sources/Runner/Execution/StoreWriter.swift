@@ -19,15 +19,14 @@ actor StoreWriter {
     /// Commits finished runs from `queue` until it is closed. Whatever arrived while the previous commit was
     /// being written goes into the next transaction together (group commit), so a run waits at most one
     /// commit before it is durable, and a fast agent is not held back by one commit per run.
-    /// Returns the first error; runs after it are not saved.
-    func drain(_ queue: ResultQueue, experimentID: String, progress: ProgressReporter) async -> Error? {
+    /// Returns the first error; runs after it are not saved. Progress is reported by `ResultQueue.push`, not here.
+    func drain(_ queue: ResultQueue, experimentID: String) async -> Error? {
         while let batch = await queue.next() {
             do {
                 try store.appendTraces(batch.map { try $0.get() }, experimentID: experimentID)
             } catch {
                 return error
             }
-            for trace in batch { progress.runFinished(success: (try? trace.get().record.success) ?? false) }
         }
         return nil
     }
@@ -74,16 +73,26 @@ final class ResultQueue: @unchecked Sendable {
     private var waiter: CheckedContinuation<[Item]?, Never>?
     /// Scores each run before it is queued, when the project has rule-based evaluators.
     private let scorer: RunScorer?
+    /// Told of each run as it is queued.
+    private let progress: ProgressReporter?
 
-    init(scorer: RunScorer? = nil) { self.scorer = scorer }
+    init(scorer: RunScorer? = nil, progress: ProgressReporter? = nil) {
+        self.scorer = scorer
+        self.progress = progress
+    }
 
-    /// Encodes the run on the caller's (worker's) thread, so the single writer only inserts.
+    /// Encodes the run on the caller's (worker's) thread, so the single writer only inserts, and reports its
+    /// progress line there too: the worker pushes a run before it takes the next one, so with one worker each
+    /// `run progress` line comes before the next run's first line (its `turn progress` lines). The writer,
+    /// printing after its commit, raced the worker. The line therefore says the run finished; the run is
+    /// durable one group commit later (and the closing summary says how many were saved).
     func push(_ record: TraceRecord) {
         let trace = Item {
             var encoded = try EncodedTrace(record)
             encoded.score = scorer?.score(record)
             return encoded
         }
+        progress?.runFinished(success: (try? trace.get().record.success) ?? false)
         lock.lock()
         if let waiter {
             self.waiter = nil

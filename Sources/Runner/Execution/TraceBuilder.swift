@@ -78,7 +78,8 @@ enum TraceBuilder {
             errorType: error?.type ?? (callbackDetail == nil ? nil : "CallbackError"),
             errorMessage: error?.message ?? callbackDetail, errorTraceback: error?.traceback,
             durationMs: durationMs, startedAt: startedAt, endedAt: endedAt, attempts: attempts,
-            conversationState: JSON.object([("turns", .array(stateTurns))]).text,
+            conversationState: JSON.object([("turns", .array(stateTurns))])
+                .text(reservingCapacity: 96 + run.input.utf8.count + (output?.utf8.count ?? 0)),
             callbackMessages: callbacks.flatMap { $0.isNull ? nil : $0.text },
             stdout: response?["stdout"]?.stringValue, stderr: stderrText.isEmpty ? nil : stderrText,
             metadata: JSON.object([("variation", run.variation)] + (attemptErrors.isEmpty ? [] : [("attempt_errors", .array(attemptErrors))])

@@ -36,6 +36,8 @@ public struct WorkerLaunch: Sendable {
     public var directory: String
     /// Python workers announce themselves with a ready line; command workers may not.
     public var expectsReadyLine: Bool
+    /// runner.max_output_bytes, and the response line length it allows.
+    public var outputLimit = OutputLimit()
 
     public init(executable: String, arguments: [String], environment: [String: String], directory: String, expectsReadyLine: Bool) {
         self.executable = executable; self.arguments = arguments; self.environment = environment
@@ -54,8 +56,8 @@ final class AgentWorker: @unchecked Sendable {
     let watchdog = Watchdog()
     private let input: StandardInputWriter
     private var output: SubprocessOutputSequence.Iterator
-    private var pending: [UInt8] = []
-    private var pendingStart = 0
+    private var lines: LineBuffer
+    private let outputLimit: OutputLimit
     private let stderr: StderrPipe
     private var counter = 0
     /// The interpreter a Python worker reported in its ready line (resolving shims such as pyenv's).
@@ -63,7 +65,9 @@ final class AgentWorker: @unchecked Sendable {
     /// The Python worker's ready line (its `concurrency` and `warning` keys: InflightChannel.swift).
     private(set) var ready: JSON?
 
-    private init(_ process: Process, stderr: StderrPipe) {
+    private init(_ process: Process, stderr: StderrPipe, outputLimit: OutputLimit) {
+        self.outputLimit = outputLimit
+        lines = LineBuffer(limit: outputLimit.lineBytes)
         handle = WorkerHandle(process: process)
         input = process.standardInputWriter
         output = process.standardOutput.makeAsyncIterator()
@@ -99,7 +103,7 @@ final class AgentWorker: @unchecked Sendable {
                 configuration, input: .inputWriter, output: .sequence,
                 error: .fileDescriptor(FileDescriptor(rawValue: stderr.writeEnd), closeAfterSpawningProcess: true)
             ) { process -> WorkerScope<R> in
-                let worker = AgentWorker(process, stderr: stderr)
+                let worker = AgentWorker(process, stderr: stderr, outputLimit: launch.outputLimit)
                 return try await withThrowingTaskGroup(of: Void.self) { group in
                     let handle = worker.handle, watchdog = worker.watchdog
                     group.addTask { await watchdog.watch(handle) }
@@ -111,7 +115,11 @@ final class AgentWorker: @unchecked Sendable {
                         worker.watchdog.arm(deadline: .now.advanced(by: .milliseconds(Int64(readyTimeout * 1000))))
                         let line = await worker.nextLine()
                         _ = worker.watchdog.disarm()
-                        if let line { scope = worker.refusal(ready: line).map { .refused($0) } ?? .ready }
+                        switch line {
+                        case let .line(bytes)?: scope = worker.refusal(ready: bytes).map { .refused($0) } ?? .ready
+                        case let .tooLong(count)?: scope = .refused(.protocolViolation("a ready line of \(count) bytes"))
+                        case nil: break
+                        }
                     } else {
                         scope = .ready
                     }
@@ -194,43 +202,41 @@ extension AgentWorker {
     /// Waits for the response to request `id`, with what the worker wrote to stderr meanwhile.
     func receive(_ id: String) async throws -> (response: JSON, stderr: String) {
         while true {
-            guard let reply = await nextLine() else {
-                throw WorkerError.exited(await exitStatus(), stderr: stderr.take())
+            let reply: [UInt8]
+            switch await nextLine() {
+            case nil: throw WorkerError.exited(await exitStatus(), stderr: stderr.take())
+            case let .tooLong(bytes)?:
+                // Answers come in order: the skipped line was this request's.
+                return (tooLong(bytes, id: id), stderr.take())
+            case let .line(line)?: reply = line
             }
             if reply.isEmpty { continue }
             guard let response = try? JSON.parse(bytes: reply), case .object = response else {
-                throw WorkerError.protocolViolation(String(decoding: reply, as: UTF8.self))
+                throw WorkerError.protocolViolation(String(decoding: reply.prefix(400), as: UTF8.self))
             }
             // A stale answer from an earlier, abandoned request is skipped, and so is a command agent's ready line
             // (it may declare `"concurrency": true` whatever the run's concurrency: docs/protocol.md).
             if let replyID = response["id"]?.stringValue, replyID != id { continue }
             if response["id"] == nil, response["ready"] != nil { continue }
-            return (response, stderr.take())
+            return (limited(response), stderr.take())
         }
     }
 
-    /// The next line of standard output without its newline, or nil once the output has ended.
-    func nextLine() async -> [UInt8]? {
+    /// `response`, or a failed run's response when its output is over runner.max_output_bytes.
+    func limited(_ response: JSON) -> JSON { outputLimit.check(response) ?? response }
+
+    /// The failed run's response for request `id` whose answer was a line over the line limit, skipped unread.
+    func tooLong(_ bytes: Int, id: String) -> JSON {
+        OutputTooLarge(part: .responseLine, bytes: bytes, limit: outputLimit).response(id: .string(id))
+    }
+
+    /// The next line of standard output without its newline (or the length of one skipped for being over the
+    /// line limit), or nil once the output has ended.
+    func nextLine() async -> LineBuffer.Line? {
         while true {
-            if let newline = pending[pendingStart...].firstIndex(of: 0x0A) {
-                let line = Array(pending[pendingStart..<newline])
-                pendingStart = newline + 1
-                if pendingStart == pending.count {
-                    pending.removeAll(keepingCapacity: true)
-                    pendingStart = 0
-                }
-                return line
-            }
-            if pendingStart > 0 {
-                pending.removeFirst(pendingStart)
-                pendingStart = 0
-            }
-            guard let chunk = try? await output.next() else {
-                guard !pending.isEmpty else { return nil }
-                defer { pending.removeAll() }
-                return pending
-            }
-            chunk.withUnsafeBytes { pending.append(contentsOf: $0) }
+            if let line = lines.next() { return line }
+            guard let chunk = try? await output.next() else { return lines.finish() }
+            chunk.withUnsafeBytes { lines.append($0) }
         }
     }
 

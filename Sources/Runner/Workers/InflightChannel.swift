@@ -141,7 +141,12 @@ final class InflightChannel: Sendable {
     /// The reader: every answer to its waiting request until the worker's output ends; ready lines (a command
     /// agent's `"concurrency": true`) raise the capacity; anything that belongs to no request goes to `log`.
     func read(from worker: AgentWorker, log: WorkerLog?) async {
-        while let line = await worker.nextLine() {
+        while let next = await worker.nextLine() {
+            let line: [UInt8]
+            switch next {
+            case let .line(bytes): line = bytes
+            case let .tooLong(bytes): skipped(bytes, from: worker, log: log); continue
+            }
             if line.isEmpty { continue }
             // Under concurrency, stderr cannot be told apart by run: it is the worker's log.
             let stray = worker.takeStderr()
@@ -156,12 +161,29 @@ final class InflightChannel: Sendable {
             }
             guard let pending = state.withLock({ $0.pending.removeValue(forKey: id) }) else { continue }  // stale
             pending.timer?.cancel()
-            pending.continuation.resume(returning: Answer(response: message, timedOut: pending.cancelled))
+            pending.continuation.resume(returning: Answer(response: worker.limited(message), timedOut: pending.cancelled))
         }
         let status = await worker.exitStatus()
         let stray = worker.takeStderr()
         if !stray.isEmpty { log?.append(stray) }
         finish(exit: WorkerError.exited(status, stderr: stray).description)
+    }
+
+    /// A line over the line limit was skipped unread, so whose answer it was is unknown: with one request in
+    /// flight it was that one's, which fails with `OutputTooLarge`; with several it goes to the log, and the
+    /// request it answered fails at its timeout.
+    private func skipped(_ bytes: Int, from worker: AgentWorker, log: WorkerLog?) {
+        let only = state.withLock { state -> (String, Pending)? in
+            guard state.pending.count == 1, let (id, entry) = state.pending.first else { return nil }
+            state.pending[id] = nil
+            return (id, entry)
+        }
+        guard let (id, pending) = only else {
+            log?.append("skipped an answer of \(bytes) bytes, over the line limit (runner.max_output_bytes)\n")
+            return
+        }
+        pending.timer?.cancel()
+        pending.continuation.resume(returning: Answer(response: worker.tooLong(bytes, id: id), timedOut: false))
     }
 
     /// A ready line's `concurrency`: true for as many as asked, a number for at most that many.

@@ -104,6 +104,8 @@ public struct Bindings {
     var index: Int32 = 0
     var result = SQLITE_OK
 
+    init(handle: OpaquePointer) { self.handle = handle }
+
     public mutating func add<T: DatabaseBindable>(_ value: T) {
         index += 1
         record(value.bind(to: ParameterSlot(statement: handle, index: index)))
@@ -112,6 +114,27 @@ public struct Bindings {
     public mutating func add<T: DatabaseBindable>(_ value: T?) {
         index += 1
         record(value.map { $0.bind(to: ParameterSlot(statement: handle, index: index)) } ?? sqlite3_bind_null(handle, index))
+    }
+
+    /// Large texts bound in place, kept alive here until the statement has run (`execute(binding:)` holds the
+    /// bindings until then).
+    private var retained: [String] = []
+    var bindsInPlace: Bool { !retained.isEmpty }
+
+    /// Binds a text that may be large (a run's output, its conversation state) without SQLite's copy: a 20 MB
+    /// output copied for the insert was 20 MB more at the moment a run is written. The string's own UTF-8
+    /// storage is bound, and the string is retained until the statement has run. Short texts bind as usual.
+    public mutating func add(large text: String?) {
+        guard var text, text.utf8.count >= 1 << 16 else { add(text); return }
+        index += 1
+        text.makeContiguousUTF8()
+        retained.append(text)
+        let slot = index
+        record(text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                sqlite3_bind_text(handle, slot, $0.baseAddress, Int32($0.count), nil)
+            }
+        })
     }
 
     private mutating func record(_ code: Int32) {

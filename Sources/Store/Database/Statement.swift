@@ -46,6 +46,8 @@ public final class Statement {
         if bindings.index < count {
             for index in (bindings.index + 1)...count { sqlite3_bind_null(handle, index) }
         }
+        // Texts bound in place (`Bindings.add(large:)`) live as long as `bindings`: SQLite must not keep them after.
+        defer { if bindings.bindsInPlace { sqlite3_clear_bindings(handle) } }
         guard bindings.result == SQLITE_OK else {
             throw DatabaseError(connection: database.handle, code: bindings.result, sql: sql)
         }

@@ -1,3 +1,4 @@
+import Core
 /// A run's conversation and observations: what the report shows for the few runs it details.
 public struct RunDetail: Sendable, Equatable {
     public var traceID: String
@@ -34,7 +35,9 @@ extension ExperimentReading {
     public func runDetails(traceIDs: [String]) throws -> [String: RunDetail] {
         guard !traceIDs.isEmpty else { return [:] }
         let head = "SELECT id, started_at, termination_reason FROM traces WHERE trace_id = ?"
-        let turns = "SELECT turn_index, role, content, source, metadata FROM turns WHERE trace_row = ? ORDER BY position"
+        // The conversation column parsed here rather than through the `turns` view: json_each and json_extract hold
+        // several copies of a long turn (about 100 MB for one 20 MB answer).
+        let conversation = "SELECT conversation_json FROM traces WHERE id = ?"
         let observations = """
             SELECT id, parent_id, type, name, start_time, end_time, total_tokens, error
             FROM observations WHERE trace_row = ? ORDER BY position
@@ -46,9 +49,9 @@ extension ExperimentReading {
                 guard let (row, started, termination) = try reader.first(head, [.text(traceID)], {
                     ($0.int(0), $0.text(1), $0.optionalText(2))
                 }) else { continue }
-                let turnList = try reader.map(turns, [.int(row)]) {
-                    TurnRecord(turnIndex: $0.int(0), role: $0.text(1), content: $0.text(2), source: $0.text(3), metadata: $0.text(4))
-                }
+                let turnList = try reader.first(conversation, [.int(row)]) {
+                    try $0.withTextBytes(0) { try ExperimentStore.turns(JSON.parse(utf8: $0)) }
+                } ?? []
                 let spans = try reader.map(observations, [.int(row)]) {
                     ObservationSpan(
                         id: $0.text(0), parentID: $0.optionalText(1), type: $0.text(2), name: $0.text(3),
@@ -77,5 +80,16 @@ extension ExperimentReading {
             }
         }
         return result
+    }
+}
+
+extension ExperimentStore {
+    /// The turns of a `conversation_json` array, as the `turns` view gives them (metadata `{}` when absent).
+    static func turns(_ conversation: JSON) -> [TurnRecord] {
+        (conversation.arrayValue ?? []).map { turn in
+            TurnRecord(turnIndex: turn["turn_index"]?.intValue ?? 0, role: turn["role"]?.stringValue ?? "",
+                       content: turn["content"]?.stringValue ?? turn["content"].map(\.text) ?? "",
+                       source: turn["source"]?.stringValue ?? "", metadata: turn["metadata"].map(\.text) ?? "{}")
+        }
     }
 }

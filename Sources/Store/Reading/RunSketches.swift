@@ -7,7 +7,11 @@ public struct RunSketch: Sendable, Equatable {
     public var iteration: Int
     public var persona: String?
     public var input: String
+    /// The output's first `shownOutputCharacters` characters: the report shows no more, and reading a 20 MB
+    /// output whole for every run cost the report several copies of it.
     public var output: String?
+    /// The whole output's length in characters (more than `output` holds when it was cut).
+    public var outputCharacters: Int
     public var success: Bool
     /// The evaluation's verdict; nil until the experiment is scored (see `scoreVerdictColumn`).
     public var scorePassed: Bool?
@@ -23,7 +27,13 @@ public struct RunSketch: Sendable, Equatable {
     public var errorTraceback: String?
 }
 
+/// How much of each output a run sketch carries.
+public enum RunSketchLimits {
+    public static let shownOutputCharacters = 65_536
+}
+
 extension ExperimentReading {
+    private static var shownOutputCharacters: Int { RunSketchLimits.shownOutputCharacters }
     /// The verdict column of the run stream: FluxLoop's `pass` in the experiment's latest scoring, NULL for a
     /// run that scoring did not cover (and for every run of an unscored experiment). Read through the
     /// `trace_results_by_trace` index, one probe per run.
@@ -36,10 +46,11 @@ extension ExperimentReading {
 
     private static func sketchSQL(where condition: String, tracebacks: Bool) -> String {
         """
-        SELECT t.trace_id, t.run_index, t.iteration, t.persona, t.input, t.output, t.success, t.duration_ms,
+        SELECT t.trace_id, t.run_index, t.iteration, t.persona, t.input, substr(t.output, 1, \(shownOutputCharacters)),
+            t.success, t.duration_ms,
             t.started_at, t.ended_at, t.error_type, t.error_message, \(tracebacks ? "t.error_traceback" : "NULL"),
             (SELECT coalesce(sum(o.total_tokens), 0) FROM observations AS o WHERE o.trace_row = t.id),
-            \(scoreVerdictColumn)
+            \(scoreVerdictColumn), coalesce(length(t.output), 0)
         FROM traces AS t WHERE \(condition) ORDER BY t.run_index
         """
     }
@@ -47,7 +58,7 @@ extension ExperimentReading {
     private static func sketch(_ row: any ReadRow) -> RunSketch {
         RunSketch(
             traceID: row.text(0), runIndex: row.int(1), iteration: row.int(2), persona: row.optionalText(3),
-            input: row.text(4), output: row.optionalText(5), success: row.bool(6),
+            input: row.text(4), output: row.optionalText(5), outputCharacters: row.int(15), success: row.bool(6),
             scorePassed: row.isNull(14) ? nil : row.bool(14), durationMs: row.double(7),
             startedAt: Self.seconds(row.text(8)), endedAt: Self.seconds(row.text(9)), tokens: row.int(13),
             errorType: row.optionalText(10), errorMessage: row.optionalText(11), errorTraceback: row.optionalText(12))

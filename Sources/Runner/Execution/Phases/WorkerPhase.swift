@@ -16,13 +16,13 @@ extension OpenedExperiment {
                     progress: ProgressReporter, stop: StopSignal, console: Console) async throws -> WorkersResult {
         let writer = self.writer, experimentID = self.experimentID
         let scorer = try await writer.scorer(prepared.scoring, experimentID: experimentID)
-        let results = ResultQueue(scorer: scorer)
+        let results = ResultQueue(scorer: scorer, progress: progress)
         let workerCount = min(prepared.parallel, target.runs.count)
         var runPolicy = RunPolicy(config: config, launch: launch, conversation: prepared.conversation, progress: progress)
         runPolicy.pipelined = runPolicy.pipelined && workerCount <= 2
         let inflight = InflightLoop.concurrent(&runPolicy, firstWorker: firstWorker, folder: folder, console: console)
         let policy = runPolicy
-        let saving = Task { await writer.drain(results, experimentID: experimentID, progress: progress) }
+        let saving = Task { await writer.drain(results, experimentID: experimentID) }
         var fatalError: Error?
         await withTaskGroup(of: Error?.self) { group in
             if workerCount > 0 {

@@ -7,6 +7,7 @@ import traceback
 
 from .binding import CallPlan
 from .config import load_config, setup_paths, stream_path
+from . import limits
 from .errors import SetupError, error_object, exc_text
 from .protocol import Channel
 from .replay import ReplayPlan
@@ -22,6 +23,10 @@ def main():
         try:
             config = load_config()
             worker = start(config)
+            output_limit = config.get("max_output_bytes")
+            if isinstance(output_limit, int) and output_limit > 0:
+                worker.max_output_bytes = output_limit
+                channel.max_line_bytes = limits.line_limit(output_limit)
         except SetupError as exc:
             channel.send({"ready": False, "error": error_object(exc.type_name, exc.message, exc.tb or "")})
             terminate(3, channel, worker)

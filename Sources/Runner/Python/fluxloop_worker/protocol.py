@@ -18,6 +18,9 @@ class Channel:
     their subprocesses cannot eat requests).
     """
 
+    #: The longest response line sent (limits.line_limit); None for no limit.
+    max_line_bytes = None
+
     def __init__(self, reader, writer):
         self.reader = reader
         self.writer = writer
@@ -41,9 +44,14 @@ class Channel:
 
     def send(self, obj, serialize=None):
         """Write one protocol line. Never raises for unserialisable content; exits when nobody reads."""
-        data = encode(obj, serialize)
+        payload = encode(obj, serialize).encode("utf-8", "replace")
+        if self.max_line_bytes is not None and len(payload) > self.max_line_bytes:
+            from .limits import line_error
+            request_id = obj.get("id") if isinstance(obj, dict) else None
+            payload = encode(line_error(request_id, len(payload), self.max_line_bytes // 4)).encode("utf-8")
         try:
-            self.writer.write(data.encode("utf-8", "replace") + b"\n")
+            self.writer.write(payload)  # not payload + b"\n": that would copy a large line once more
+            self.writer.write(b"\n")
             self.writer.flush()
         except BrokenPipeError:  # the fluxloop command is gone: nobody to answer
             os._exit(1)

@@ -4,7 +4,7 @@ import inspect
 import time
 import traceback
 
-from . import output
+from . import limits, output
 from .capture import RunOutput
 from .errors import exc_text, format_exception
 from .protocol import decode, guess_id, protocol_error
@@ -21,6 +21,9 @@ class Worker:
     callback log, the output capture); the worker itself keeps only the target, the immutable
     plan, the SDK context module and the event loop it made for async targets.
     """
+
+    #: runner.max_output_bytes (limits.py); None for no limit.
+    max_output_bytes = None
 
     def __init__(self, target, plan, ctx):
         self.target = target
@@ -103,6 +106,7 @@ class Worker:
             resp["observations"] = run.records
         captured.add_to(resp)
         resp["duration_ms"] = duration
+        limits.refuse_output(resp, self.max_output_bytes)
         return resp
 
     def serve(self, channel):
