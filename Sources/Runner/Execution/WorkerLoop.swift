@@ -13,13 +13,23 @@ final class RunDispatcher: Sendable {
         var lastStart: ContinuousClock.Instant?
     }
     private let state = Locked(State())
+    /// Set for an experiment on a server: runs are claimed from the shared plan (Join/ClaimedRuns.swift).
+    let claims: ClaimedRuns?
 
     init(runs: [PlannedRun], delay: Double) {
         self.runs = runs
         self.delay = delay
+        claims = nil
+    }
+
+    init(claims: ClaimedRuns) {
+        runs = []
+        delay = 0
+        self.claims = claims
     }
 
     func take() async -> PlannedRun? {
+        if let claims { return isStopped ? nil : await claims.take() }
         guard let (run, start) = reserve() else { return nil }
         if let start {
             try? await Task.sleep(until: start, clock: .continuous)
@@ -44,7 +54,10 @@ final class RunDispatcher: Sendable {
 
     var isStopped: Bool { state.withLock { $0.stopped } }
 
-    func stop() { state.withLock { $0.stopped = true } }
+    func stop() {
+        state.withLock { $0.stopped = true }
+        claims?.stop()
+    }
 }
 
 /// What a worker needs besides its process: how to restart it and the per-run limits.

@@ -19,9 +19,13 @@ extension OpenedExperiment {
         let results = ResultQueue(scorer: scorer)
         let workerCount = min(prepared.parallel, target.runs.count)
         var runPolicy = RunPolicy(config: config, launch: launch, conversation: prepared.conversation, progress: progress)
-        runPolicy.pipelined = runPolicy.pipelined && workerCount <= 2
+        // A shared plan's take() may wait for other participants: never with a request in flight.
+        runPolicy.pipelined = runPolicy.pipelined && workerCount <= 2 && dispatcher.claims == nil
         let policy = runPolicy
-        let saving = Task { await writer.drain(results, experimentID: experimentID, progress: progress) }
+        let saving = Task {
+            if let claims = dispatcher.claims { return await writer.drainClaimed(results, claims: claims, progress: progress) }
+            return await writer.drain(results, experimentID: experimentID, progress: progress)
+        }
         var fatalError: Error?
         await withTaskGroup(of: Error?.self) { group in
             if workerCount > 0 {
