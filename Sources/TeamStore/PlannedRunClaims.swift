@@ -61,12 +61,15 @@ public final class PlannedRunClaims {
     }
 
     /// Frees this participant's open runs at once (Ctrl-C, or a fatal error), so the others take them now rather
-    /// than when the leases pass. Returns how many were freed.
+    /// than when the leases pass. Returns how many were freed. Rows are locked in plan order, as the writer's are,
+    /// so the two never wait on each other in a cycle.
     @discardableResult
     public func release() throws -> Int {
         try connection.execute("""
             UPDATE planned_runs SET claimed_by = NULL, lease_until = NULL
-            WHERE experiment_id = $1 AND claimed_by = $2 AND NOT done
+            WHERE experiment_id = $1 AND run_index IN (
+                SELECT run_index FROM planned_runs WHERE experiment_id = $1 AND claimed_by = $2 AND NOT done
+                ORDER BY run_index FOR UPDATE)
             """, [.text(experimentID), .text(participant)])
     }
 

@@ -22,8 +22,11 @@ final class JoinTests: XCTestCase {
         }
         let (killed, _) = try project.start(["run", "experiment", "--join"] + common)
         let (joiner, joinerResult) = try project.start(["run", "experiment", "--join", experimentID] + common)
-        _ = try waitFor("half of the runs", timeout: 120) {
-            Int(try db.scalar("SELECT count(*) FROM traces") ?? "0").flatMap { $0 >= 150 ? $0 : nil }
+        // Halfway, once all three hold or have recorded runs.
+        _ = try waitFor("half of the runs, claimed by three processes", timeout: 120) {
+            try db.scalar("""
+                SELECT 1 FROM planned_runs HAVING count(DISTINCT claimed_by) = 3 AND count(*) FILTER (WHERE done) >= 150
+                """)
         }
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
@@ -36,8 +39,8 @@ final class JoinTests: XCTestCase {
         XCTAssertEqual(try db.scalar("SELECT count(DISTINCT run_index) FROM traces WHERE run_index BETWEEN 0 AND 299"), "300")
         XCTAssertEqual(try db.scalar("SELECT status || ' ' || executed_runs FROM experiments"), "completed 300")
         XCTAssertEqual(try db.scalar("SELECT count(*) FROM planned_runs WHERE NOT done"), "0")
-        // Every process recorded runs, and the killed one's claims were taken over by the others.
-        XCTAssertEqual(try db.scalar("SELECT count(DISTINCT claimed_by) FROM planned_runs"), "3")
+        // The survivors recorded runs, and the killed one's claims were taken over by them.
+        XCTAssertGreaterThanOrEqual(Int(try db.scalar("SELECT count(DISTINCT claimed_by) FROM planned_runs") ?? "0") ?? 0, 2)
         XCTAssertNotEqual(try db.scalar("SELECT count(*) FROM planned_runs WHERE claims > 1"), "0")
         // The participant that recorded the last run exported the folder, once.
         let exporters = outputs.filter { $0.output.contains("recorded the experiment's last run") }
