@@ -8,11 +8,13 @@ WORKERS=${2:-8}
 FLUXLOOP=${FLUXLOOP:-$(cd "$(dirname "$0")/.." && pwd)/.build/release/fluxloop}
 cd "$PROJECT"
 ARGS=(--yes --no-report --db "$URL" --parallel "$WORKERS")
-BEFORE=$(psql -qtA "$URL" -c "SELECT count(*) FROM experiments")
+# Experiments so far (0 before the first run has created the schema).
+count() { psql -qtA "$URL" -c "SELECT count(*) FROM experiments" 2>/dev/null || echo 0; }
+BEFORE=$(count)
 "$FLUXLOOP" run experiment "${ARGS[@]}" >"$PROJECT/creator.log" 2>&1 &
 PIDS=($!)
 if [ "$N" -gt 1 ]; then
-    until [ "$(psql -qtA "$URL" -c "SELECT count(*) FROM experiments")" -gt "$BEFORE" ]; do sleep 0.02; done
+    until [ "$(count)" -gt "$BEFORE" ]; do sleep 0.02; done
     ID=$(psql -qtA "$URL" -c "SELECT id FROM experiments ORDER BY started_at DESC LIMIT 1")
     for _ in $(seq 2 "$N"); do
         "$FLUXLOOP" run experiment --join "$ID" "${ARGS[@]}" >>"$PROJECT/joiners.log" 2>&1 &

@@ -18,6 +18,8 @@ actor ClaimedRuns {
     private let progress: ProgressReporter
     private var queue: [PlannedRun] = []
     private var taken = 0
+    /// The last claim found nothing free: the queue is served to the end before looking again.
+    private var exhausted = false
     private let began = ContinuousClock.now
     private var heartbeat: Task<Void, Never>?
 
@@ -66,13 +68,15 @@ actor ClaimedRuns {
     /// The next run for a worker; nil once no run is left for this process (or it was stopped).
     func take() async -> PlannedRun? {
         while !flags.value.stopped {
-            if !queue.isEmpty {
+            // The next batch is claimed while this one still has a run per worker, so workers seldom wait on it.
+            if queue.count > workers || !queue.isEmpty && exhausted {
                 taken += 1
                 return queue.removeFirst()
             }
             do {
                 let claimed = try claims.claim(limit: batchSize(), lease: lease)
-                if !claimed.isEmpty {
+                exhausted = claimed.isEmpty
+                if !claimed.isEmpty || !queue.isEmpty {
                     queue += claimed.compactMap { runs[$0] }
                     continue
                 }

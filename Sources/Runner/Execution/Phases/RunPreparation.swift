@@ -40,7 +40,8 @@ struct RunPreparation {
         case let .rerunFailed(reference):
             target = try Continuation.rerunFailed(reference, prepared: prepared)
         }
-        prepared.printPlan(console, runs: target.runs.count, resuming: target.experiment)
+        let joining = if case .join = options.mode { true } else { false }
+        prepared.printPlan(console, runs: target.runs.count, resuming: target.experiment, joining: joining)
         return RunPreparation(options: options, prepared: prepared, target: target)
     }
 
