@@ -84,6 +84,16 @@ extension Fluxloop.Run {
         @Option(help: ArgumentHelp("Start a new experiment made of the runs that failed in EXPERIMENT.", valueName: "experiment"))
         var rerunFailed: String?
 
+        @Option(help: ArgumentHelp(
+            "Take part in a running experiment on a PostgreSQL --db: claim its runs with the other machines (default: the latest running experiment with this configuration's name).",
+            valueName: "experiment"))
+        var join: String?
+
+        @Option(help: ArgumentHelp(
+            "On a PostgreSQL --db, seconds a claimed run stays this process's before others may take it; renewed while it lives (default: twice the run timeout).",
+            valueName: "seconds"))
+        var lease: Double?
+
         @Flag(help: "Print the plan and exit without running or writing anything.")
         var dryRun = false
 
@@ -102,8 +112,11 @@ extension Fluxloop.Run {
 
         /// Argument checks only; the values' ranges are the configuration loader's rules, shown with its message.
         func validate() throws {
-            if resume != nil && rerunFailed != nil {
-                throw ValidationError("--resume and --rerun-failed cannot be combined.")
+            if [resume, rerunFailed, join].compactMap({ $0 }).count > 1 {
+                throw ValidationError("--resume, --rerun-failed and --join cannot be combined.")
+            }
+            if let lease, !(lease > 0) {
+                throw ValidationError("--lease must be more than 0 seconds (got \(lease)).")
             }
             do {
                 try ConfigLoader.validate(overrides)
@@ -117,6 +130,7 @@ extension Fluxloop.Run {
                 overrides: overrides,
                 currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                 databasePath: project.database.db, dryRun: dryRun, assumeYes: yes, mode: mode)
+            options.lease = lease
             if report { options.afterExport = Self.writeReport }
             let code = await ExperimentRunner.run(options, console: Console())
             // ExperimentRunner has already said why; only the status is left to give.

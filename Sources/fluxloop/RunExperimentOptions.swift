@@ -4,12 +4,12 @@ extension Fluxloop.Run.Experiment {
     /// What a bare `--resume` stands for.
     static let latest = "latest"
 
-    /// `--resume` may be given without a value; ArgumentParser options always take one, so supply it.
+    /// `--resume` and `--join` may be given without a value; ArgumentParser options always take one, so supply it.
     static func fillingBareResume(_ arguments: [String]) -> [String] {
         var result: [String] = []
         for (index, argument) in arguments.enumerated() {
             result.append(argument)
-            if argument == "--resume" && (index + 1 == arguments.count || arguments[index + 1].hasPrefix("-")) {
+            if (argument == "--resume" || argument == "--join") && (index + 1 == arguments.count || arguments[index + 1].hasPrefix("-")) {
                 result.append(latest)
             }
         }
@@ -20,6 +20,7 @@ extension Fluxloop.Run.Experiment {
     var mode: RunOptions.Mode {
         if let resume { return .resume(resume == Self.latest ? nil : resume) }
         if let rerunFailed { return .rerunFailed(rerunFailed) }
+        if let join { return .join(join == Self.latest ? nil : join) }
         return .new
     }
 

@@ -15,16 +15,14 @@ enum Continuation {
 
     /// The planned runs of `reference` (default: the latest running or interrupted experiment) that have no result.
     /// The project's configuration must be the one the experiment started with.
-    static func resume(_ reference: String?, prepared: Preparation) throws -> Target {
-        let store = try openStore(prepared)
+    static func resume(_ reference: String?, prepared: Preparation, in opened: (any ExperimentBackend)? = nil) throws -> Target {
+        let store = try opened ?? openStore(prepared)
         let experiment = try find(reference, in: store, resumableOnly: reference == nil)
         guard experiment.status != .completed else {
             throw RunError.configuration("experiment \(experiment.id) (\(experiment.name)) is completed; there is nothing to resume. "
                 + "Use --rerun-failed \(experiment.id) to run its failed runs again.")
         }
-        let stored = (try? JSON.parse(experiment.configJSON)) ?? .object([])
-        let changes = differences(stored, prepared.project.config.snapshot)
-            .filter { line in !executionSettings.contains { line.hasPrefix($0 + ":") } }
+        let changes = planChanges(since: experiment, prepared: prepared)
         guard changes.isEmpty else {
             throw RunError.configuration("the configuration changed since experiment \(experiment.id) started, so it cannot be resumed:\n"
                 + changes.prefix(10).map { "  - \($0)" }.joined(separator: "\n")
@@ -89,7 +87,12 @@ enum Continuation {
         return flags.map { " " + shellQuote($0) }.joined()
     }
 
-    private static func openStore(_ prepared: Preparation) throws -> ExperimentStore {
+    private static func openStore(_ prepared: Preparation) throws -> any ExperimentBackend {
+        if prepared.onServer {
+            do { return try Backends.openForReading(prepared.databasePath) } catch {
+                throw RunError.configuration("cannot read \(prepared.displayDatabase): \(error)")
+            }
+        }
         guard FileManager.default.fileExists(atPath: prepared.databasePath) else {
             throw RunError.configuration("there is no database at \(prepared.databasePath) (pass the --db, --output-dir or --project "
                 + "the experiment was run with)")
@@ -103,23 +106,32 @@ enum Continuation {
 
     /// An experiment by reference (id, unique id prefix, name, `latest`, `latest~N`); nil means the latest
     /// running or interrupted one.
-    static func find(_ reference: String?, in store: ExperimentStore, resumableOnly: Bool) throws -> ExperimentRecord {
+    static func find(_ reference: String?, in store: any ExperimentBackend, resumableOnly: Bool = false) throws -> ExperimentRecord {
         guard let reference else {
             guard let latest = try store.experiments().first(where: { $0.status == .running || $0.status == .interrupted }) else {
-                throw RunError.configuration("no interrupted experiment to resume in \(store.database.path)")
+                throw RunError.configuration("no interrupted experiment to resume in \(store.displayLocation)")
             }
             return latest
         }
         do {
-            return try store.resolveExperiment(reference)
+            if let sqlite = store as? ExperimentStore { return try sqlite.resolveExperiment(reference) }
+            return try ServerReferences.resolve(reference, in: store)
         } catch let error as ReferenceError {
-            throw RunError.configuration("\(error) (database \(store.database.path))")
+            throw RunError.configuration("\(error) (database \(store.displayLocation))")
         }
     }
 
     /// Settings that change how runs are executed, not what they are: a resume may use other values.
     static let executionSettings = ["parallel_runs", "run_delay_seconds", "runner.timeout_seconds", "runner.max_retries",
                                     "runner.retry_delay", "runner.concurrency", "runner.thread_safe", "runner.rate_limit"]
+
+    /// The configuration keys that changed since `experiment` started, as `key: old → new` lines, the execution
+    /// settings aside: the rule for continuing an experiment (`--resume`, `--join`) with this project.
+    static func planChanges(since experiment: ExperimentRecord, prepared: Preparation) -> [String] {
+        let stored = (try? JSON.parse(experiment.configJSON)) ?? .object([])
+        return differences(stored, prepared.project.config.snapshot)
+            .filter { line in !executionSettings.contains { line.hasPrefix($0 + ":") } }
+    }
 
     /// Where two configuration snapshots differ, as `key: old → new` lines. A list compares whole, and a key that
     /// is absent on one side counts as null, so a snapshot that gained an unset key still matches.

@@ -60,11 +60,16 @@ public enum ExperimentRunner {
 
         console.line("")
         console.line("▶️ Starting experiment...")
-        let progress = ProgressReporter(console: console, total: target.runs.count)
+        // On a server the runs are claimed from the shared plan (Join/), and progress counts the whole experiment.
+        let shared = prepared.onServer
+        let total = shared ? try await experiment.writer.plannedRuns(experimentID: experiment.experimentID) : target.runs.count
+        let progress = ProgressReporter(console: console, total: total)
+        let claims = shared ? try await experiment.claimRuns(progress: progress) : nil
         progress.started(name: prepared.project.config.name)
         // One cap on run starts for every worker; providers' 429s slow it down (RateLimiter.current).
         let limiter = RateLimiter(perSecond: prepared.project.config.runner.rateLimit?.perSecond)
-        let dispatcher = RunDispatcher(runs: target.runs, delay: prepared.project.config.runDelaySeconds, limiter: limiter)
+        let dispatcher = claims.map { RunDispatcher(claims: $0, limiter: limiter) }
+            ?? RunDispatcher(runs: target.runs, delay: prepared.project.config.runDelaySeconds, limiter: limiter)
         // The monitor stays until the report is printed: a Ctrl-C while exporting is an orderly stop too.
         let monitor = InterruptMonitor(stop: stop) {
             dispatcher.stop()
@@ -75,6 +80,9 @@ public enum ExperimentRunner {
         let ran = try await RateLimiter.$current.withValue(limiter) {
             try await experiment.runWorkers(firstWorker: firstWorker, launch: launch, dispatcher: dispatcher,
                                             progress: progress, stop: stop, console: console)
+        }
+        if let claims {
+            return try await experiment.finishShared(claims, ran: ran, interrupted: monitor.interrupted, console: console)
         }
         let status: ExperimentStatus = ran.fatalError != nil ? .failed : (monitor.interrupted ? .interrupted : .completed)
         let exported = try await experiment.finish(status: status, scorer: ran.scorer)

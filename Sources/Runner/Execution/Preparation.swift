@@ -60,7 +60,7 @@ struct Preparation: Sendable {
                            scoring: scoring)
     }
 
-    func printPlan(_ console: Console, runs: Int, resuming: ExperimentRecord?) {
+    func printPlan(_ console: Console, runs: Int, resuming: ExperimentRecord?, joining: Bool = false) {
         let config = project.config
         let output = config.outputDirectory.path(percentEncoded: false)
         let shownOutput = output.hasPrefix(project.projectDirectory.path(percentEncoded: false) + "/")
@@ -80,7 +80,7 @@ struct Preparation: Sendable {
             rows.append(("Max Turns", "\(config.multiTurn.maxTurns)"))
             rows.append(("Supervisor", "\(config.multiTurn.supervisor.provider) \(config.multiTurn.supervisor.model)"))
         }
-        if let resuming { rows.append(("Resuming", "\(resuming.id) (\(runs) runs left)")) }
+        if let resuming { rows.append((joining ? "Joining" : "Resuming", "\(resuming.id) (\(runs) runs left)")) }
         if runs != plan.total && resuming == nil { rows.append(("Rerunning", "\(runs) failed runs")) }
         console.table("Experiment Summary", rows)
         console.line("[INFO] Starting experiment...")

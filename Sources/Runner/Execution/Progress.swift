@@ -9,6 +9,8 @@ final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
     private var done = 0
     private var failed = 0
+    /// Runs other participants of a shared experiment recorded (`--join`), so the count is the whole experiment's.
+    private var elsewhere = 0
     private let start = Date()
     private var lastDraw = Date.distantPast
     private var currentTurn: String?
@@ -31,7 +33,7 @@ final class ProgressReporter: @unchecked Sendable {
         lock.lock()
         done += 1
         if !success { failed += 1 }
-        let count = done
+        let count = done + elsewhere
         if !console.isInteractive {
             console.line("[fluxloop] run progress \(count)/\(total)")
             lock.unlock()
@@ -39,6 +41,11 @@ final class ProgressReporter: @unchecked Sendable {
         }
         lock.unlock()
         draw(force: count == total)
+    }
+
+    /// The runs other participants have recorded so far (it only grows).
+    func recordedElsewhere(_ count: Int) {
+        lock.withLock { elsewhere = max(elsewhere, count) }
     }
 
     /// A conversation sends its `index`th user message (FluxLoop's `turn progress` lines).
@@ -72,7 +79,7 @@ final class ProgressReporter: @unchecked Sendable {
         // At most five redraws a second: drawing must not slow down fast agents.
         guard force || now.timeIntervalSince(lastDraw) >= 0.2 else { lock.unlock(); return }
         lastDraw = now
-        let count = done, failures = failed, turn = currentTurn
+        let count = done + elsewhere, failures = failed, turn = currentTurn
         lock.unlock()
         let width = 20
         let fraction = total == 0 ? 1 : Double(count) / Double(total)

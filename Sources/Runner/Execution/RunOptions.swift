@@ -30,7 +30,14 @@ public struct RunOptions: Sendable {
         case resume(String?)
         /// A new experiment made of the runs that failed in another one.
         case rerunFailed(String)
+        /// Take part in a running experiment on a PostgreSQL server (`--join`); nil means the latest running
+        /// experiment with this configuration's name.
+        case join(String?)
     }
+
+    /// `--lease`: seconds a claimed run of an experiment on a server stays this process's before others may take
+    /// it (renewed while the process lives). Nil: twice the run timeout.
+    public var lease: Double?
 
     public init(overrides: ConfigOverrides, currentDirectory: URL, databasePath: String? = nil,
                 dryRun: Bool = false, assumeYes: Bool = false, mode: Mode = .new) {

@@ -5,7 +5,7 @@ import TeamStore
 
 /// The single writer: owns the store's connection and commits each finished run as it arrives.
 actor StoreWriter {
-    private let store: any ExperimentBackend
+    let store: any ExperimentBackend
     let path: String
 
     /// Opens the database behind `path`: a SQLite file, or a PostgreSQL URL.

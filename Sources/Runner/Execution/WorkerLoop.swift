@@ -15,14 +15,30 @@ final class RunDispatcher: Sendable {
         var lastStart: ContinuousClock.Instant?
     }
     private let state = Locked(State())
+    /// Set for an experiment on a server: runs are claimed from the shared plan (Join/ClaimedRuns.swift).
+    let claims: ClaimedRuns?
 
     init(runs: [PlannedRun], delay: Double, limiter: RateLimiter? = nil) {
         self.runs = runs
         self.delay = delay
         self.limiter = limiter
+        claims = nil
+    }
+
+    init(claims: ClaimedRuns, limiter: RateLimiter? = nil) {
+        runs = []
+        delay = 0
+        self.limiter = limiter
+        self.claims = claims
     }
 
     func take() async -> PlannedRun? {
+        if let claims {
+            // The start is paid for before the claim, so a stop while waiting leaves nothing claimed.
+            if isStopped { return nil }
+            if let limiter, !(await limiter.acquire(stopped: { [self] in isStopped })) { return nil }
+            return await claims.take()
+        }
         guard let (run, start) = reserve() else { return nil }
         if let start {
             try? await Task.sleep(until: start, clock: .continuous)
@@ -48,7 +64,10 @@ final class RunDispatcher: Sendable {
 
     var isStopped: Bool { state.withLock { $0.stopped } }
 
-    func stop() { state.withLock { $0.stopped = true } }
+    func stop() {
+        state.withLock { $0.stopped = true }
+        claims?.stop()
+    }
 }
 
 /// What a worker needs besides its process: how to restart it and the per-run limits.

@@ -18,10 +18,14 @@ struct OpenedExperiment {
     static func open(_ options: RunOptions, prepared: Preparation, target: Continuation.Target) async throws -> OpenedExperiment {
         let config = prepared.project.config
         // A resume continues its experiment in place; a new run or a rerun of failures starts a new one.
-        let resumed: ExperimentRecord? = if case .resume = options.mode { target.experiment } else { nil }
+        let resumed: ExperimentRecord? = switch options.mode {
+        case .resume, .join: target.experiment
+        default: nil
+        }
         // The folder before the database: an output folder that cannot be written must leave nothing behind.
+        // On a server the experiment's folder is another machine's: this one exports into a folder of its own.
         let folder: URL
-        if let path = resumed?.outputDirectory {
+        if let path = resumed?.outputDirectory, !prepared.onServer {
             folder = URL(fileURLWithPath: path)
         } else {
             do {
@@ -34,21 +38,31 @@ struct OpenedExperiment {
         do {
             writer = try StoreWriter(path: prepared.databasePath)
         } catch {
-            if resumed == nil { try? FileManager.default.removeItem(at: folder) }
+            if resumed == nil || prepared.onServer { try? FileManager.default.removeItem(at: folder) }
             throw RunError.configuration("cannot use the database \(prepared.displayDatabase): \(error)")
         }
         let experimentID: String
         if let resumed {
             experimentID = resumed.id
-            try await writer.reopen(experimentID: experimentID)
+            if prepared.onServer {
+                try await writer.joinShared(resumed, plan: prepared.plan.runs)
+            } else {
+                try await writer.reopen(experimentID: experimentID)
+            }
         } else {
             experimentID = UUID().uuidString.lowercased()
-            try await writer.create(ExperimentRecord(
+            let record = ExperimentRecord(
                 id: experimentID, name: config.name, description: config.description, startedAt: Timestamp.now(),
                 plannedRuns: target.runs.count, outputDirectory: folder.path(percentEncoded: false),
                 configJSON: config.snapshot.text, configYAML: config.snapshotYAML,
                 tags: config.snapshot["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                toolVersion: FluxloopVersion.current))
+                toolVersion: FluxloopVersion.current)
+            // On a server every experiment is shared: its plan is stored with it, so others can --join.
+            if prepared.onServer {
+                try await writer.createShared(record, plan: target.runs)
+            } else {
+                try await writer.create(record)
+            }
         }
         return OpenedExperiment(options: options, prepared: prepared, target: target, writer: writer,
                                 experimentID: experimentID, folder: folder)

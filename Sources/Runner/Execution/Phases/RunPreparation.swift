@@ -30,12 +30,18 @@ struct RunPreparation {
         switch options.mode {
         case .new:
             target = .new(runs: prepared.plan.runs)
+        case let .resume(reference) where prepared.onServer:
+            // On a server a resume is a join of an interrupted experiment: others may be running it again too.
+            target = try JoinPreparation.join(reference, prepared: prepared, resuming: true)
         case let .resume(reference):
             target = try Continuation.resume(reference, prepared: prepared)
+        case let .join(reference):
+            target = try JoinPreparation.join(reference, prepared: prepared, resuming: false)
         case let .rerunFailed(reference):
             target = try Continuation.rerunFailed(reference, prepared: prepared)
         }
-        prepared.printPlan(console, runs: target.runs.count, resuming: target.experiment)
+        let joining = if case .join = options.mode { true } else { false }
+        prepared.printPlan(console, runs: target.runs.count, resuming: target.experiment, joining: joining)
         return RunPreparation(options: options, prepared: prepared, target: target)
     }
 
@@ -45,7 +51,7 @@ struct RunPreparation {
             console.line("Dry run: nothing was executed or written.")
             return .dryRun
         }
-        if target.runs.isEmpty, let experiment = target.experiment, case .resume = options.mode {
+        if target.runs.isEmpty, let experiment = target.experiment, options.mode.continuesExperiment {
             console.line("Experiment \(experiment.id) has a result for every planned run; nothing to resume.")
             return .nothingToResume(RunOutcome(
                 experimentID: experiment.id, folder: URL(fileURLWithPath: experiment.outputDirectory ?? "."),

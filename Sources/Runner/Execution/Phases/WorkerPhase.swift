@@ -16,13 +16,20 @@ extension OpenedExperiment {
                     progress: ProgressReporter, stop: StopSignal, console: Console) async throws -> WorkersResult {
         let writer = self.writer, experimentID = self.experimentID
         let scorer = try await writer.scorer(prepared.scoring, experimentID: experimentID)
-        let results = ResultQueue(scorer: scorer, progress: progress)
+        let shared = dispatcher.claims != nil
+        // On a shared plan a run counts once it is recorded here (drainClaimed): another participant may have
+        // recorded it first.
+        let results = ResultQueue(scorer: scorer, progress: shared ? nil : progress)
         let workerCount = min(prepared.parallel, target.runs.count)
         var runPolicy = RunPolicy(config: config, launch: launch, conversation: prepared.conversation, progress: progress)
-        runPolicy.pipelined = runPolicy.pipelined && workerCount <= 2
+        // A shared plan's take() may wait for other participants: never with a request in flight.
+        runPolicy.pipelined = runPolicy.pipelined && workerCount <= 2 && !shared
         let inflight = InflightLoop.concurrent(&runPolicy, firstWorker: firstWorker, folder: folder, console: console)
         let policy = runPolicy
-        let saving = Task { await writer.drain(results, experimentID: experimentID) }
+        let saving = Task {
+            if let claims = dispatcher.claims { return await writer.drainClaimed(results, claims: claims, progress: progress) }
+            return await writer.drain(results, experimentID: experimentID)
+        }
         var fatalError: Error?
         await withTaskGroup(of: Error?.self) { group in
             if workerCount > 0 {
