@@ -9,6 +9,9 @@
   python3 bench/run_bench.py inflight [--shapes 1x200,32x1] [--runs 2000] [--delay 0.5] [--repeat 3]
       an async agent awaiting 0.5 s, as workers x runs in flight per worker (--parallel x --concurrency):
       wall time and the peak of the summed RSS of fluxloop and its workers (sampled every 50 ms)
+  python3 bench/run_bench.py reference [--runs 1000] [--repeat 5]
+      the trivial agent, ours and FluxLoop 0.2.30 (FLUXLOOP_REFERENCE, default the fluxloop of
+      /tmp/fluxloop-cli-0.2.30-venv) taking turns on one FluxLoop-shaped project: median wall times and the ratio
 """
 import argparse
 import os
@@ -142,9 +145,57 @@ def inflight(args):
                  peaks[len(peaks) // 2]))
 
 
+REFERENCE = os.environ.get("FLUXLOOP_REFERENCE") or "/tmp/fluxloop-cli-0.2.30-venv/bin/fluxloop"
+
+
+def reference_project(runs):
+    """The trivial agent in a project both tools read: FluxLoop 0.2.30 wants all four config files and an inputs file."""
+    folder = tempfile.mkdtemp(prefix="fluxloop-bench-ref-")
+    os.makedirs(os.path.join(folder, "configs"))
+    os.makedirs(os.path.join(folder, "inputs"))
+    shutil.copy(AGENTS["trivial3_agent"], folder)
+    files = {"configs/project.yaml": "name: bench_project\n", "configs/input.yaml": "personas: []\n",
+             "configs/evaluation.yaml": "evaluators: []\n",
+             "inputs/generated.yaml": 'inputs:\n  - input: "How do I return a damaged book?"\n',
+             "configs/simulation.yaml": "name: bench\niterations: %d\nparallel_runs: 1\nrunner:\n  target: trivial3_agent:run\n"
+                                        "inputs_file: inputs/generated.yaml\noutput_directory: experiments\n" % runs}
+    for name, text in files.items():
+        with open(os.path.join(folder, name), "w") as f:
+            f.write(text)
+    return folder
+
+
+def timed(command, folder):
+    shutil.rmtree(os.path.join(folder, "experiments"), ignore_errors=True)
+    # FluxLoop 0.2.30 imports the agent from the Python path, not from the project folder.
+    environment = dict(os.environ, PYTHONPATH=folder)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=folder, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit("%s failed (%d): %s" % (command[0], done.returncode, done.stderr.decode()[-2000:]))
+    return wall
+
+
+def reference(args):
+    folder = reference_project(args.runs)
+    try:
+        ours, theirs = [], []
+        for _ in range(args.repeat):  # in turn, so a drift of the machine's speed reaches both
+            ours.append(timed([BINARY, "run", "experiment", "--yes"], folder))
+            theirs.append(timed([REFERENCE, "run", "experiment", "--yes"], folder))
+        ratios = sorted(t / o for o, t in zip(ours, theirs))
+        ours.sort()
+        theirs.sort()
+        print("%d trivial runs, median of %d: fluxloop %.3f s, FluxLoop 0.2.30 %.3f s, %.1fx faster (median of the pairs)"
+              % (args.runs, args.repeat, ours[len(ours) // 2], theirs[len(theirs) // 2], ratios[len(ratios) // 2]))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", nargs="?", default="sizes", choices=["sizes", "workers", "slow", "inflight"])
+    parser.add_argument("mode", nargs="?", default="sizes", choices=["sizes", "workers", "slow", "inflight", "reference"])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--parallel", type=int, default=1)
     parser.add_argument("--workers", default=None)
@@ -156,6 +207,9 @@ def main():
     if args.mode == "inflight":
         args.runs = args.runs or 2000
         return inflight(args)
+    if args.mode == "reference":
+        args.runs = args.runs or 1000
+        return reference(args)
     if args.mode == "workers":
         args.workers = args.workers or "1,2,4"
         args.runs = args.runs or 10000

@@ -88,10 +88,13 @@ final class AgentWorker: @unchecked Sendable {
         // and a stop reaches whatever the agent started too.
         options.processGroupID = 0
         options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(grace))]
+        // A Python worker started through pyenv's shim starts the interpreter the shim would pick (PyenvShim.swift).
+        let direct = launch.expectsReadyLine ? PyenvShim.resolve(launch.executable, environment: launch.environment, directory: launch.directory) : nil
+        let executable = direct?.executable ?? launch.executable, environment = direct?.environment ?? launch.environment
         let configuration = Configuration(
-            executable: launch.executable.contains("/") ? .path(FilePath(launch.executable)) : .name(launch.executable),
+            executable: executable.contains("/") ? .path(FilePath(executable)) : .name(executable),
             arguments: Arguments(launch.arguments),
-            environment: .custom(Dictionary(uniqueKeysWithValues: launch.environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+            environment: .custom(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
             workingDirectory: FilePath(launch.directory),
             platformOptions: options)
         stop.openScopes.enter()
