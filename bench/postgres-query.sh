@@ -15,37 +15,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TRACES=${1:-100000}
 REPEAT=${REPEAT:-7}
-BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[ -x "$BIN/initdb" ] || { echo "no PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 1; }
 swift build -c release --product fluxloop >/dev/null
 swift build -c release --product fluxloop-query-bench >/dev/null
-WORK=$(mktemp -d /tmp/fluxloop-pg-query.XXXXXX)
-AS=(); [ "$(id -u)" = 0 ] && { chown nobody: "$WORK"; AS=(runuser -u nobody --); }
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cleanup() { (cd "$WORK" && "${AS[@]}" "$BIN/pg_ctl" -D "$WORK/data" -m fast -w stop >/dev/null 2>&1) || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-(cd "$WORK" && "${AS[@]}" "$BIN/initdb" -D "$WORK/data" -U bench -A trust -E UTF8 --no-locale --no-sync >/dev/null)
-(cd "$WORK" && "${AS[@]}" "$BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$WORK" start >/dev/null)
-psql -q -h 127.0.0.1 -p "$PORT" -U bench -d postgres -c "CREATE DATABASE bench"
-URL="postgresql://bench@127.0.0.1:$PORT/bench"
+. bench/pg_server.sh
 DB="$WORK/fluxloop.db"
 .build/release/fluxloop-query-bench build --db "$DB" --traces "$TRACES" --experiments 2 >/dev/null
 .build/release/fluxloop push bench-a bench-b --to "$URL" --db "$DB" >/dev/null
 psql -q -h 127.0.0.1 -p "$PORT" -U bench -d bench -c "VACUUM ANALYZE"
 
-# Median wall time in milliseconds of REPEAT runs of the command (output discarded; a failure stops the script).
-median_ms() {
-    local times=()
-    for _ in $(seq "$REPEAT"); do
-        local start end
-        start=$(date +%s%N)
-        "$@" > /dev/null 2>&1
-        end=$(date +%s%N)
-        times+=($(( (end - start) / 1000000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+. bench/median.sh
 
 F=.build/release/fluxloop
 cmp <("$F" query compare bench-a bench-b --db "$DB" --format json) \

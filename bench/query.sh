@@ -18,18 +18,7 @@ DB="$WORK/fluxloop.db"
 "$BIN/fluxloop-query-bench" build --db "$DB" --traces "${TRACES:-100000}" --experiments "${EXPERIMENTS:-1000}"
 "$BIN/fluxloop-query-bench" time --db "$DB" --repeat 3
 
-# Median wall time in milliseconds of REPEAT runs of the command (its output discarded; a failure stops the script).
-median_ms() {
-    local times=()
-    for _ in $(seq "$REPEAT"); do
-        local start end
-        start=$(date +%s%N)
-        "$@" > /dev/null 2>&1
-        end=$(date +%s%N)
-        times+=($(( (end - start) / 1000000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+. bench/median.sh
 
 echo "fluxloop query, median of $REPEAT runs (release, process start included):"
 set +e

@@ -25,18 +25,7 @@ trap 'rm -rf "$WORK"' EXIT
 DB="$WORK/fluxloop.db"
 "$BIN/fluxloop-query-bench" build --db "$DB" --traces "$TRACES" --experiments 2
 
-# Median wall time in milliseconds of REPEAT runs of the command (its output discarded; a failure stops the script).
-median_ms() {
-    local times=()
-    for _ in $(seq "$REPEAT"); do
-        local start end
-        start=$(date +%s%N)
-        "$@" > /dev/null 2>&1
-        end=$(date +%s%N)
-        times+=($(( (end - start) / 1000000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+. bench/median.sh
 
 # Peak resident set size in MB of one run of the command (/usr/bin/time -v), and the peak of its anonymous part
 # (sampled from /proc every 20 ms): the database is memory-mapped, so the total counts the file pages read.
