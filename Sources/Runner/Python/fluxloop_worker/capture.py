@@ -4,12 +4,11 @@ import io
 import sys
 
 
-class Capture(io.StringIO):
-    """Per-run stand-in for sys.stdout / sys.stderr."""
+class TextStreamTraits:
+    """What code that inspects sys.stdout / sys.stderr sees of the worker's stand-ins (Capture, and
+    routing.RoutedStream): UTF-8 text, strict errors, no terminal."""
 
-    def __init__(self, fd):
-        super().__init__()
-        self._fd = fd
+    __slots__ = ()
 
     @property
     def encoding(self):
@@ -19,6 +18,17 @@ class Capture(io.StringIO):
     def errors(self):
         return "strict"
 
+    def isatty(self):
+        return False
+
+
+class Capture(TextStreamTraits, io.StringIO):
+    """Per-run stand-in for sys.stdout / sys.stderr."""
+
+    def __init__(self, fd):
+        super().__init__()
+        self._fd = fd
+
     @property
     def buffer(self):
         return ByteSink(self)
@@ -27,9 +37,6 @@ class Capture(io.StringIO):
         # Code that writes to the descriptor (subprocesses) reaches the worker's
         # stderr: not captured, but it cannot corrupt the protocol.
         return self._fd
-
-    def isatty(self):
-        return False
 
 
 class ByteSink:

@@ -5,6 +5,8 @@ import os
 import sys
 import traceback
 
+from .protocol import fallback_text
+
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _IMPORTLIB_DIR = os.path.dirname(os.path.abspath(importlib.__file__)) + os.sep
 
@@ -19,12 +21,8 @@ class SetupError(Exception):
         self.tb = tb
 
 
-def exc_text(exc):
-    """str(exc), or `<TypeName>` when even that fails."""
-    try:
-        return str(exc)
-    except Exception:
-        return "<%s>" % type(exc).__name__
+# An exception's text is any value's text: str(exc), or `<TypeName>` when even that fails.
+exc_text = fallback_text
 
 
 def _is_internal_frame(filename):

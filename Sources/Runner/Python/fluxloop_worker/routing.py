@@ -13,11 +13,13 @@ to the worker's log, the process's standard error.
 import contextvars
 import sys
 
+from .capture import TextStreamTraits
+
 #: The RunOutput of the run whose context this is, or None outside any run.
 current_capture = contextvars.ContextVar("fluxloop_worker_capture", default=None)
 
 
-class RoutedStream:
+class RoutedStream(TextStreamTraits):
     """A text stream that writes into the current run's capture, else into `fallback`."""
 
     def __init__(self, which, fallback):
@@ -48,20 +50,9 @@ class RoutedStream:
     def buffer(self):
         return self._target().buffer
 
-    @property
-    def encoding(self):
-        return "utf-8"
-
-    @property
-    def errors(self):
-        return "strict"
-
     def fileno(self):
         # Descriptor-level writes (subprocesses, C extensions) cannot be told apart: the worker's log.
         return 2
-
-    def isatty(self):
-        return False
 
     def writable(self):
         return True
