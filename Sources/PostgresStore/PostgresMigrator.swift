@@ -1,17 +1,7 @@
 import Core
 
 /// One PostgreSQL schema step: `migrations/postgresql/NNN_name.sql`, carried inside the binary.
-public struct PostgresMigration: Sendable {
-    public let version: Int
-    public let name: String
-    public let sql: String
-
-    public init(version: Int, name: String, sql: String) {
-        self.version = version
-        self.name = name
-        self.sql = sql
-    }
-}
+public typealias PostgresMigration = MigrationStep
 
 /// Why a PostgreSQL database cannot be used with this build of the tool.
 public enum PostgresMigrationError: UserFacingError, Sendable {
@@ -34,13 +24,7 @@ public enum PostgresMigrationError: UserFacingError, Sendable {
 /// database) queue on an advisory lock, so each step is applied once.
 public enum PostgresMigrator {
     /// The migrations this build carries, ordered by version.
-    public static let all: [PostgresMigration] = {
-        EmbeddedPostgresMigrations.files.compactMap { file -> PostgresMigration? in
-            let base = file.name.hasSuffix(".sql") ? String(file.name.dropLast(4)) : file.name
-            guard let underscore = base.firstIndex(of: "_"), let version = Int(base[..<underscore]) else { return nil }
-            return PostgresMigration(version: version, name: String(base[base.index(after: underscore)...]), sql: file.contents)
-        }.sorted { $0.version < $1.version }
-    }()
+    public static let all: [PostgresMigration] = MigrationStep.ordered(EmbeddedPostgresMigrations.files)
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 

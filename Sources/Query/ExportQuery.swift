@@ -20,8 +20,6 @@ public enum ExportQuery {
                 written = try store.exportExperiment(id: experiment.id, to: target)
             } catch let error as ExportError {
                 throw QueryError.output(error.description)
-            } catch let error as FolderWriteError {
-                throw QueryError.output(error.description)
             }
             let path = ImportQuery.displayPath(target)
             let object = JSON.object([

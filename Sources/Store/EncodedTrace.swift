@@ -48,14 +48,10 @@ public struct EncodedTrace: Sendable {
             if position > 0 { c.raw(", ") }
             c.raw("{\"turn_index\": ")
             c.number(turn.turnIndex)
-            c.raw(", \"role\": ")
-            c.quoted(turn.role)
-            c.raw(", \"content\": ")
-            c.quoted(turn.content)
-            c.raw(", \"source\": ")
-            c.quoted(turn.source)
-            c.raw(", \"metadata\": ")
-            c.verbatim(try normalize(turn.metadata))
+            c.member(", \"role\": ", quoted: turn.role)
+            c.member(", \"content\": ", quoted: turn.content)
+            c.member(", \"source\": ", quoted: turn.source)
+            c.member(", \"metadata\": ", verbatim: try normalize(turn.metadata))
             c.raw("}")
         }
         c.raw("]")
@@ -70,41 +66,22 @@ public struct EncodedTrace: Sendable {
         for (position, observation) in list.enumerated() {
             // A raw newline never occurs inside single-line JSON, so ",\n" only ever separates elements.
             if position > 0 { o.raw(",\n") }
-            o.raw("{\"id\": ")
-            o.quoted(observation.id)
-            o.raw(", \"type\": ")
-            o.quoted(observation.type)
-            o.raw(", \"name\": ")
-            o.quoted(observation.name)
-            o.raw(", \"start_time\": ")
-            o.quotedOrNull(observation.startTime)
-            o.raw(", \"end_time\": ")
-            o.quotedOrNull(observation.endTime)
-            o.raw(", \"input\": ")
-            if let input = observation.input { o.verbatim(try normalize(input)) } else { o.raw("null") }
+            o.member("{\"id\": ", quoted: observation.id)
+            o.member(", \"type\": ", quoted: observation.type)
+            o.member(", \"name\": ", quoted: observation.name)
+            o.member(", \"start_time\": ", quotedOrNull: observation.startTime)
+            o.member(", \"end_time\": ", quotedOrNull: observation.endTime)
+            o.member(", \"input\": ", verbatim: try observation.input.map(normalize) ?? "null")
             // FluxLoop leaves out the output of a call that returned None.
             if let output = try observation.output.map(normalize), output != "null" {
-                o.raw(", \"output\": ")
-                o.verbatim(output)
+                o.member(", \"output\": ", verbatim: output)
             }
-            if let error = observation.error {
-                o.raw(", \"error\": ")
-                o.quoted(error)
-            }
-            o.raw(", \"level\": ")
-            o.quoted(observation.level)
-            o.raw(", \"metadata\": ")
-            o.verbatim(try normalize(observation.metadata))
-            if let model = observation.model {
-                o.raw(", \"model\": ")
-                o.quoted(model)
-            }
-            if let parent = observation.parentID {
-                o.raw(", \"parent_observation_id\": ")
-                o.quoted(parent)
-            }
-            o.raw(", \"trace_id\": ")
-            o.quoted(traceID)
+            if let error = observation.error { o.member(", \"error\": ", quoted: error) }
+            o.member(", \"level\": ", quoted: observation.level)
+            o.member(", \"metadata\": ", verbatim: try normalize(observation.metadata))
+            if let model = observation.model { o.member(", \"model\": ", quoted: model) }
+            if let parent = observation.parentID { o.member(", \"parent_observation_id\": ", quoted: parent) }
+            o.member(", \"trace_id\": ", quoted: traceID)
             o.raw("}")
         }
         o.raw("]")

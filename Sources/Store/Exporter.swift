@@ -9,6 +9,11 @@ public struct ExportError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let reason: String
     public var description: String { "cannot write \(path): \(reason)" }
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// The JSON-lines files of an experiment folder, each backed by one view.
@@ -144,45 +149,5 @@ public struct Exporter {
         let count = try body(file.handle)
         try file.commit()
         return count
-    }
-}
-
-/// A file being written next to its final name (`NAME.partial`), renamed over it only when complete.
-private final class PartialFile: @unchecked Sendable {
-    let path: String
-    let temporary: String
-    private(set) var handle: UnsafeMutablePointer<FILE>
-    private var open = true
-
-    init(_ target: URL) throws {
-        path = target.path(percentEncoded: false)
-        temporary = path + ".partial"
-        guard let handle = fopen(temporary, "w") else {
-            throw ExportError(path: path, reason: String(cString: strerror(errno)))
-        }
-        setvbuf(handle, nil, _IOFBF, 1 << 20)
-        self.handle = handle
-    }
-
-    /// Flushes, closes and renames over the target.
-    func commit() throws {
-        open = false
-        let failed = ferror(handle) != 0
-        if fclose(handle) != 0 || failed {
-            unlink(temporary)
-            throw ExportError(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ExportError(path: path, reason: String(cString: strerror(errno)))
-        }
-    }
-
-    /// Drops the partial file unless it was committed.
-    func abandon() {
-        guard open else { return }
-        open = false
-        fclose(handle)
-        unlink(temporary)
     }
 }

@@ -63,6 +63,24 @@ struct JSONBytes: ~Copyable {
     mutating func quoted(_ text: String) {
         JSONEscaping.writeQuoted(text, to: &self)
     }
+
+    /// An object member: `key` is the raw text up to the value (`, "name": `), `value` is quoted.
+    mutating func member(_ key: StaticString, quoted value: String) {
+        raw(key)
+        quoted(value)
+    }
+
+    /// An object member whose value is JSON text already.
+    mutating func member(_ key: StaticString, verbatim value: String) {
+        raw(key)
+        verbatim(value)
+    }
+
+    /// An object member whose value is quoted, or `null` when absent.
+    mutating func member(_ key: StaticString, quotedOrNull value: String?) {
+        raw(key)
+        quotedOrNull(value)
+    }
 }
 
 extension JSONBytes: JSONByteSink {

@@ -3,13 +3,6 @@ import Foundation
 import PostgresStore
 import Store
 
-/// Why an experiment folder could not be written from PostgreSQL.
-public struct FolderWriteError: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let reason: String
-    public var description: String { "cannot write \(path): \(reason)" }
-}
-
 /// Writes an experiment folder from the PostgreSQL views: the same files, byte for byte, as `Exporter` writes
 /// from SQLite (summary.json, the three JSON-lines files, config.yaml, errors.json when a run failed).
 struct PostgresExporter {
@@ -21,7 +14,7 @@ struct PostgresExporter {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw FolderWriteError(path: folder.path, reason: error.localizedDescription)
+            throw ExportError(path: folder.path, reason: error.localizedDescription)
         }
         var result = Exporter.Result()
         // One snapshot for every file, even while other machines append runs.
@@ -30,7 +23,7 @@ struct PostgresExporter {
             let id: [PGValue] = [.text(experimentID)]
             guard let summary = try connection.scalar(
                 "SELECT json FROM experiment_summary WHERE experiment_id = $1", id) else {
-                throw FolderWriteError(path: folder.path, reason: "no experiment with id \(experimentID)")
+                throw ExportError(path: folder.path, reason: "no experiment with id \(experimentID)")
             }
             try write(folder.appending(path: "summary.json"), try JSON.parse(summary).pretty() + "\n")
             (result.traces, result.observations) = try writeTraceFiles(experimentID: experimentID, to: folder)
@@ -53,7 +46,7 @@ struct PostgresExporter {
     /// trace_summary.jsonl, traces.jsonl and observations.jsonl in one pass over trace_export through a cursor.
     private func writeTraceFiles(experimentID: String, to folder: URL) throws -> (Int, Int) {
         let files = try [ExportKind.traceSummary, .traces, .observations].map {
-            try LineFile(folder.appending(path: $0.fileName))
+            try PartialFile(folder.appending(path: $0.fileName))
         }
         defer { files.forEach { $0.abandon() } }
         try connection.execute("""
@@ -81,7 +74,7 @@ struct PostgresExporter {
     }
 
     private func write(_ target: URL, _ text: String) throws {
-        let file = try LineFile(target)
+        let file = try PartialFile(target)
         defer { file.abandon() }
         file.raw(text)
         try file.commit()
@@ -89,49 +82,4 @@ struct PostgresExporter {
 
     /// A SQL string literal (for the cursor's declaration, which takes no parameters).
     private func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
-}
-
-/// A file written next to its final name and renamed over it only when complete.
-final class LineFile {
-    let path: String
-    private let temporary: String
-    private let handle: UnsafeMutablePointer<FILE>
-    private var open = true
-
-    init(_ target: URL) throws {
-        path = target.path(percentEncoded: false)
-        temporary = path + ".partial"
-        guard let handle = fopen(temporary, "w") else {
-            throw FolderWriteError(path: path, reason: String(cString: strerror(errno)))
-        }
-        setvbuf(handle, nil, _IOFBF, 1 << 20)
-        self.handle = handle
-    }
-
-    func raw(_ text: String) {
-        var copy = text
-        copy.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, handle) }
-    }
-
-    func line(_ text: String) {
-        raw(text)
-        fputc(0x0A, handle)
-    }
-
-    func commit() throws {
-        open = false
-        let failed = ferror(handle) != 0
-        guard fclose(handle) == 0, !failed, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw FolderWriteError(path: path, reason: reason)
-        }
-    }
-
-    func abandon() {
-        guard open else { return }
-        open = false
-        fclose(handle)
-        unlink(temporary)
-    }
 }

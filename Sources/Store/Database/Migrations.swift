@@ -1,11 +1,8 @@
+import Core
 import Foundation
 
 /// One schema step: `migrations/NNN_name.sql`, carried inside the binary.
-public struct Migration: Sendable {
-    public let version: Int
-    public let name: String
-    public let sql: String
-}
+public typealias Migration = MigrationStep
 
 /// Why a database cannot be used with this build of the tool.
 public enum MigrationError: Error, CustomStringConvertible, Sendable {
@@ -26,13 +23,7 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable {
 /// Applies the embedded migrations in order, each once, each in its own transaction with the row that records it.
 public enum Migrator {
     /// The migrations this build carries, ordered by version.
-    public static let all: [Migration] = {
-        EmbeddedMigrations.files.compactMap { file -> Migration? in
-            let base = file.name.hasSuffix(".sql") ? String(file.name.dropLast(4)) : file.name
-            guard let underscore = base.firstIndex(of: "_"), let version = Int(base[..<underscore]) else { return nil }
-            return Migration(version: version, name: String(base[base.index(after: underscore)...]), sql: file.contents)
-        }.sorted { $0.version < $1.version }
-    }()
+    public static let all: [Migration] = MigrationStep.ordered(EmbeddedMigrations.files)
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
