@@ -51,6 +51,18 @@ public enum NumberText {
         zeroPadded(String(value, radix: 16, uppercase: uppercase), width)
     }
 
+    /// Bytes as lowercase hexadecimal, two digits each (`%02x` per byte): blobs shown as text.
+    public static func hex(bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// A non-negative `value` zero-padded to `width` digits (`%0Nd`): dates, times and folder stamps.
     public static func padded(_ value: Int, width: Int) -> String {
         zeroPadded(String(value), width)

@@ -56,9 +56,9 @@ struct CompareStatistics: Sendable {
     /// The verdict as one line: `regressed: Δ -0.400 (95% CI -0.550 to -0.250), sign test p = 0.0078, 20 inputs`.
     var verdictLine: String {
         let s = statistics
-        func f(_ x: Double) -> String { String(format: "%+.3f", x) }
+        func f(_ x: Double) -> String { NumberText.fixed(x, digits: 3, plus: true) }
         return "\(s.verdict.rawValue): Δ pass rate \(f(s.delta)) (95% CI \(f(s.ci95.low)) to \(f(s.ci95.high))), "
-            + "sign test p = \(String(format: "%.4g", s.signTestP)), \(s.inputs) inputs, "
+            + "sign test p = \(NumberText.significant(s.signTestP, digits: 4)), \(s.inputs) inputs, "
             + "\(s.significantRegressions.count) significant per-input regression\(s.significantRegressions.count == 1 ? "" : "s")"
     }
 
@@ -69,7 +69,7 @@ struct CompareStatistics: Sendable {
             ReportColumn("Δ", .deltaRate), ReportColumn("CI low", .deltaRate), ReportColumn("CI high", .deltaRate),
             ReportColumn("sign test p"), ReportColumn("verdict"),
         ], rows: [[.int(s.inputs), Figures.rate(s.passRateA), Figures.rate(s.passRateB), Figures.rate(s.delta),
-                   Figures.rate(s.ci95.low), Figures.rate(s.ci95.high), .string(String(format: "%.4g", s.signTestP)),
+                   Figures.rate(s.ci95.low), Figures.rate(s.ci95.high), .string(NumberText.significant(s.signTestP, digits: 4)),
                    .string(s.verdict.rawValue)]])
     }
 }

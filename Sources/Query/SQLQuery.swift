@@ -26,7 +26,7 @@ public enum SQLQuery {
         case let .integer(number): return .number(String(number))
         case let .double(number): return .double(number)
         case let .text(text): return .string(text)
-        case let .blob(bytes): return .string("x'" + bytes.map { String(format: "%02x", $0) }.joined() + "'")
+        case let .blob(bytes): return .string("x'" + NumberText.hex(bytes: bytes) + "'")
         }
     }
 }

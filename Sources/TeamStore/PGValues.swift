@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import PostgresStore
 import Store
@@ -11,7 +12,7 @@ extension PGValue {
         case let .double(v): self = .double(v)
         case let .text(v): self = .text(v)
         // No column that push or pull copies holds a blob; kept lossless as hex text should one appear.
-        case let .blob(bytes): self = .text(bytes.map { String(format: "%02x", $0) }.joined())
+        case let .blob(bytes): self = .text(NumberText.hex(bytes: bytes))
         }
     }
 }
