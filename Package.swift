@@ -68,12 +68,14 @@ let package = Package(
         .executableTarget(name: "fluxloop-store-bench", dependencies: ["Store"], path: "bench/StoreBench"),
         .executableTarget(name: "fluxloop-pg-bench", dependencies: ["Core", "Store", "TeamStore"], path: "bench/PostgresBench"),
         .executableTarget(name: "fluxloop-query-bench", dependencies: ["Core", "Store"], path: "bench/QueryBench"),
-        .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Golden"]),
-        .testTarget(name: "StoreTests", dependencies: ["Core", "Store"], exclude: ["Fixtures"]),
+        // Where the tests find FluxLoop's reference projects (shared/reference, beside the repository).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "StoreTests", dependencies: ["Core", "Store", "TestSupport"], exclude: ["Fixtures"]),
         .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["Core", "PostgresStore", "Store", "TeamStore"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store", "Evaluation"], exclude: ["Fixtures"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["Core", "PostgresStore", "Store", "TeamStore", "TestSupport"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store", "Evaluation", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

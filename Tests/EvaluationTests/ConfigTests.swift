@@ -1,12 +1,14 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 @testable import Evaluation
 
 @Suite struct ConfigTests {
     @Test func readsTheReferenceProjectsFiles() throws {
-        let reference = URL(fileURLWithPath: "/work/shared/reference")
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: reference.path)) ?? []
+        guard try ReferenceProjects.available() else { return }
+        let reference = ReferenceProjects.folder
+        let folders = try FileManager.default.contentsOfDirectory(atPath: reference.path)
         for folder in folders {
             let url = reference.appendingPathComponent(folder).appendingPathComponent("configs/evaluation.yaml")
             guard FileManager.default.fileExists(atPath: url.path) else { continue }

@@ -1,11 +1,12 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// The `fluxloop` executable built next to the tests, run in a copy of a reference project.
 final class ToolProject {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let reference = repository.deletingLastPathComponent().appending(path: "shared/reference")
+    static let reference = ReferenceProjects.folder
 
     let folder: URL
 

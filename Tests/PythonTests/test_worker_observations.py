@@ -285,7 +285,6 @@ def _reference_calls(path):
     return calls
 
 
-@unittest.skipUnless(support.reference_folder(), "the FluxLoop reference projects are not on this machine")
 class ReferenceTests(WorkerAssertions, unittest.TestCase):
     def test_records_match_what_fluxloop_wrote(self):
         scenarios = [("single_turn_basic", "bookstore_agent:answer"), ("agent_errors", "stock_agent:run"),

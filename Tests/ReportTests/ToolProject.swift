@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A project in a temporary folder that the built `fluxloop` runs in (RunnerTests' TestProject, cut down).
 final class ToolProject {
@@ -15,7 +16,7 @@ final class ToolProject {
     /// A copy of a project from `shared/reference`, without FluxLoop's outputs.
     static func reference(_ name: String) throws -> ToolProject {
         let project = try ToolProject(name)
-        let source = root.deletingLastPathComponent().appending(path: "shared/reference/\(name)")
+        let source = ReferenceProjects.project(name)
         for item in try FileManager.default.contentsOfDirectory(atPath: source.path) where item != "fluxloop-0.2.30-output" {
             try FileManager.default.copyItem(at: source.appending(path: item), to: project.folder.appending(path: item))
         }

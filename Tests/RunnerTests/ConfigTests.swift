@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import Store
 @testable import Runner
+import TestSupport
 
 /// A throwaway folder with real files, for config and plan tests.
 struct ConfigFixture {
@@ -17,7 +18,7 @@ struct ConfigFixture {
     /// A copy of a reference project (its configs/ and inputs/).
     static func reference(_ name: String) throws -> ConfigFixture {
         let fixture = try ConfigFixture()
-        let source = URL(fileURLWithPath: "/work/shared/reference/\(name)")
+        let source = ReferenceProjects.project(name)
         for folder in ["configs", "inputs"] {
             try FileManager.default.copyItem(at: source.appending(path: folder), to: fixture.dir.appending(path: folder))
         }
@@ -78,7 +79,7 @@ func keyTree(_ json: JSON) -> String {
 }
 
 func referenceConfig(_ scenario: String) throws -> JSON {
-    let text = try String(contentsOf: URL(fileURLWithPath: "/work/shared/reference/\(scenario)/fluxloop-0.2.30-output/experiment/summary.json"), encoding: .utf8)
+    let text = try String(contentsOf: ReferenceProjects.project(scenario).appending(path: "fluxloop-0.2.30-output/experiment/summary.json"), encoding: .utf8)
     return try #require(try JSON.parse(text)["config"])
 }
 

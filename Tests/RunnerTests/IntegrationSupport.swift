@@ -2,12 +2,13 @@ import Core
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 /// Paths of this repository's test material.
 enum Repo {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let agents = root.appending(path: "Tests/RunnerTests/Fixtures/agents")
-    static let reference = root.deletingLastPathComponent().appending(path: "shared/reference")
+    static let reference = ReferenceProjects.folder
 
     /// The `fluxloop` executable that `swift test` built next to the test bundle.
     static var fluxloop: URL {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import Store
 @testable import Runner
+import TestSupport
 
 /// Loads the project in `f` and plans it.
 func planFor(_ f: ConfigFixture, _ overrides: ConfigOverrides = ConfigOverrides(), filter: [String]? = nil) throws -> (LoadedProject, [InputEntry], RunPlan, [String]) {
@@ -56,7 +57,7 @@ personas:
             let f = try ConfigFixture.reference(scenario)
             defer { f.remove() }
             let (_, _, plan, _) = try planFor(f)
-            let tracesURL = URL(fileURLWithPath: "/work/shared/reference/\(scenario)/fluxloop-0.2.30-output/artifacts/traces.jsonl")
+            let tracesURL = ReferenceProjects.project(scenario).appending(path: "fluxloop-0.2.30-output/artifacts/traces.jsonl")
             let lines = try String(contentsOf: tracesURL, encoding: .utf8).split(separator: "\n")
             #expect(lines.count == plan.total, "\(scenario)")
             for (run, line) in zip(plan.runs, lines) {

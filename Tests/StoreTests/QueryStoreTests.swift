@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Testing
 @testable import Store
+import TestSupport
 
 /// The read queries behind `fluxloop query`, on real temporary databases.
 @Suite struct QueryStoreTests {
@@ -271,8 +272,7 @@ import Testing
     }
 
     @Test func fluxLoopFoldersGetStableIDsAndTheirFailedRuns() throws {
-        let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appending(path: "shared/reference/agent_errors/fluxloop-0.2.30-output/experiment")
+        let reference = ReferenceProjects.project("agent_errors").appending(path: "fluxloop-0.2.30-output/experiment")
         let contents = try ExperimentFolderReader.read(reference)
         #expect(!contents.writtenByThisTool)
         #expect(contents.experiment.id == (try ExperimentFolderReader.read(reference)).experiment.id)
