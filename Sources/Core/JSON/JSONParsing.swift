@@ -66,7 +66,7 @@ extension JSON {
                 index += 1
                 var members: [(key: String, value: JSON)] = []
                 skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                if consume(UInt8(ascii: "}")) { return .object(members) }
                 while true {
                     skipWhitespace()
                     guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -75,24 +75,16 @@ extension JSON {
                     guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                     index += 1
                     members.append((key, try parseValue(depth: depth + 1)))
-                    skipWhitespace()
-                    guard index < bytes.count else { throw error("unexpected end of text in an object") }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-                    throw error("expected ',' or '}'")
+                    if try closes(UInt8(ascii: "}"), in: "an object") { return .object(members) }
                 }
             case UInt8(ascii: "["):
                 index += 1
                 var items: [JSON] = []
                 skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                if consume(UInt8(ascii: "]")) { return .array(items) }
                 while true {
                     items.append(try parseValue(depth: depth + 1))
-                    skipWhitespace()
-                    guard index < bytes.count else { throw error("unexpected end of text in an array") }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-                    throw error("expected ',' or ']'")
+                    if try closes(UInt8(ascii: "]"), in: "an array") { return .array(items) }
                 }
             case UInt8(ascii: "\""):
                 return .string(try parseString())
@@ -104,6 +96,22 @@ extension JSON {
             default:
                 return try parseNumber()
             }
+        }
+
+        /// Steps over `byte` when it comes next.
+        mutating func consume(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+
+        /// After an element of an array or object: true past its `close`, false past the "," before the next element.
+        mutating func closes(_ close: UInt8, in container: String) throws -> Bool {
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of text in \(container)") }
+            if consume(UInt8(ascii: ",")) { return false }
+            if consume(close) { return true }
+            throw error("expected ',' or '\(Character(Unicode.Scalar(close)))'")
         }
 
         mutating func literal(_ word: StaticString) throws {

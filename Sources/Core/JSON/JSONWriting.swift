@@ -27,28 +27,32 @@ extension JSON {
         case let .number(n): JSON.append(n, to: &out)
         case let .string(s): JSONEscaping.writeQuoted(s, to: &out)
         case let .array(items):
-            if items.isEmpty { JSON.append("[]", to: &out); return }
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { JSON.append(indent == nil ? ", " : ",", to: &out) }
-                JSON.newline(&out, indent, level + 1)
+            JSON.writeContainer(items, UInt8(ascii: "["), UInt8(ascii: "]"), to: &out, indent: indent, level: level) { item, out in
                 item.write(to: &out, indent: indent, level: level + 1)
             }
-            JSON.newline(&out, indent, level)
-            out.append(UInt8(ascii: "]"))
         case let .object(members):
-            if members.isEmpty { JSON.append("{}", to: &out); return }
-            out.append(UInt8(ascii: "{"))
-            for (i, member) in members.enumerated() {
-                if i > 0 { JSON.append(indent == nil ? ", " : ",", to: &out) }
-                JSON.newline(&out, indent, level + 1)
+            JSON.writeContainer(members, UInt8(ascii: "{"), UInt8(ascii: "}"), to: &out, indent: indent, level: level) { member, out in
                 JSONEscaping.writeQuoted(member.key, to: &out)
                 JSON.append(": ", to: &out)
                 member.value.write(to: &out, indent: indent, level: level + 1)
             }
-            JSON.newline(&out, indent, level)
-            out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// An array's or an object's brackets around its elements, separated (and, with an indent, one a line) alike.
+    private static func writeContainer<Elements: Collection>(
+        _ elements: Elements, _ open: UInt8, _ close: UInt8, to out: inout [UInt8], indent: Int?, level: Int,
+        element: (Elements.Element, inout [UInt8]) -> Void
+    ) {
+        out.append(open)
+        if elements.isEmpty { out.append(close); return }
+        for (i, item) in elements.enumerated() {
+            if i > 0 { JSON.append(indent == nil ? ", " : ",", to: &out) }
+            JSON.newline(&out, indent, level + 1)
+            element(item, &out)
+        }
+        JSON.newline(&out, indent, level)
+        out.append(close)
     }
 
     private static func append(_ text: String, to out: inout [UInt8]) {

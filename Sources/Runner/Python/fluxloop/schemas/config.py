@@ -197,6 +197,13 @@ class ReplayArgsConfig(BaseModel):
     override_param_path: Optional[str] = "data.content"
 
 
+def _at_least(count, minimum, message):
+    """`count`, or ValueError(message) (FluxLoop's wording) when it is below `minimum`."""
+    if count < minimum:
+        raise ValueError(message)
+    return count
+
+
 class ExperimentConfig(BaseModel):
     """A complete experiment configuration."""
 
@@ -262,17 +269,13 @@ class ExperimentConfig(BaseModel):
         return self._source_dir
 
     def set_resolved_input_count(self, count):
-        if count < 0:
-            raise ValueError("resolved input count must be non-negative")
-        self._resolved_input_count = count
+        self._resolved_input_count = _at_least(count, 0, "resolved input count must be non-negative")
 
     def get_resolved_input_count(self):
         return self._resolved_input_count
 
     def set_resolved_persona_count(self, count):
-        if count < 1:
-            raise ValueError("resolved persona count must be >= 1")
-        self._resolved_persona_count = count
+        self._resolved_persona_count = _at_least(count, 1, "resolved persona count must be >= 1")
 
     def get_resolved_persona_count(self):
         return self._resolved_persona_count
