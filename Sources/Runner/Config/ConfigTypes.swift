@@ -171,29 +171,18 @@ public struct MultiTurnConfig: Sendable {
     }
 }
 
+/// Built only inside Runner (`ConfigMaterialising.makePersona`), so the memberwise initialiser serves; the defaults
+/// are FluxLoop's.
 public struct Persona: Sendable {
     public var name: String
     public var description: String
-    public var characteristics: [String]
-    public var language: String
-    public var expertiseLevel: String
-    public var goals: [String]
-    public var constraints: [String]
+    public var characteristics: [String] = []
+    public var language = "en"
+    public var expertiseLevel = "intermediate"
+    public var goals: [String] = []
+    public var constraints: [String] = []
     /// Always an object.
-    public var customAttributes: JSON
-
-    public init(name: String, description: String, characteristics: [String] = [], language: String = "en",
-                expertiseLevel: String = "intermediate", goals: [String] = [], constraints: [String] = [],
-                customAttributes: JSON = .object([])) {
-        self.name = name
-        self.description = description
-        self.characteristics = characteristics
-        self.language = language
-        self.expertiseLevel = expertiseLevel
-        self.goals = goals
-        self.constraints = constraints
-        self.customAttributes = customAttributes
-    }
+    public var customAttributes: JSON = .object([])
 
     /// As in summary.json's `config.personas` entries.
     public var json: JSON {
