@@ -57,7 +57,7 @@ struct InflightLoop: Sendable {
         let slots = policy.concurrency
         let channel = InflightChannel(worker: worker, requested: slots,
                                       capacity: Self.capacity(of: worker, launch: policy.launch, requested: slots),
-                                      slots: slots, timeout: policy.timeout)
+                                      slots: slots, timeout: policy.attempts.timeout)
         let log = policy.workerLog
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await channel.read(from: worker, log: log) }
@@ -161,7 +161,7 @@ struct InflightLoop: Sendable {
     /// An answer as the trace builder takes it: a timeout or a lost worker becomes the run's failure.
     private func outcome(_ answer: InflightChannel.Answer) -> WorkerLoop.Outcome {
         if answer.timedOut {
-            let limit = WorkerLoop.seconds(policy.timeout)
+            let limit = WorkerLoop.seconds(policy.attempts.timeout)
             let message = answer.workerLost
                 ? "the run took longer than runner.timeout_seconds (\(limit)) and did not stop when cancelled; its worker was replaced"
                 : "the run took longer than runner.timeout_seconds (\(limit)); it was cancelled"
@@ -178,10 +178,9 @@ struct InflightLoop: Sendable {
     /// Records the run, or returns the next attempt (after its retry delay) while retries are left.
     private func settle(_ attempt: Attempt, _ outcome: WorkerLoop.Outcome, startedAt: String, wallMs: Double) async -> Attempt? {
         let failure = outcome.failure ?? outcome.response?["error"].map(TraceBuilder.Failure.init(json:))
-        if let failure, attempt.number <= policy.retries, !dispatcher.isStopped {
+        if let failure, let delay = policy.attempts.retryDelay(afterAttempt: attempt.number), !dispatcher.isStopped {
             var retry = attempt
             retry.errors.append(failure.json(attempt: attempt.number))
-            let delay = policy.retryDelay * pow(2, Double(attempt.number - 1))
             retry.number += 1
             retry.traceID = UUID().uuidString.lowercased()
             if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }

@@ -73,12 +73,8 @@ final class RunDispatcher: Sendable {
 /// What a worker needs besides its process: how to restart it and the per-run limits.
 struct RunPolicy: Sendable {
     var launch: WorkerLaunch
-    /// Seconds one attempt may take before its worker is killed.
-    let timeout: Double
-    /// Extra attempts for a run whose agent raised or timed out.
-    let retries: Int
-    /// Seconds before the first retry; doubled for each further one.
-    let retryDelay: Double
+    /// How long an attempt may take, and when a failed one is tried again.
+    let attempts: AttemptRule
 
     /// Set for multi-turn experiments.
     let conversation: ConversationSettings?
@@ -98,9 +94,7 @@ struct RunPolicy: Sendable {
         self.conversation = conversation
         self.progress = progress
         pipelined = launch.expectsReadyLine
-        timeout = config.runner.timeoutSeconds ?? 300
-        retries = config.runner.retriesRequested ? max(0, config.runner.maxRetries) : 0
-        retryDelay = max(0, config.runner.retryDelay)
+        attempts = AttemptRule(config.runner)
         concurrency = max(1, config.runner.concurrency)
     }
 }
@@ -211,9 +205,8 @@ struct WorkerLoop {
     private mutating func settle(_ head: Attempt, _ outcome: Outcome, wallMs: Double) async {
         var head = head
         let failure = outcome.failure ?? outcome.response?["error"].map(TraceBuilder.Failure.init(json:))
-        if let failure, head.number <= policy.retries, !dispatcher.isStopped {
+        if let failure, let delay = policy.attempts.retryDelay(afterAttempt: head.number), !dispatcher.isStopped {
             head.errors.append(failure.json(attempt: head.number))
-            let delay = policy.retryDelay * pow(2, Double(head.number - 1))
             head.number += 1
             head.traceID = UUID().uuidString.lowercased()
             if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
@@ -253,7 +246,7 @@ struct WorkerLoop {
     /// Waits for a request's answer, at most `timeout` seconds after the worker turned to it.
     func receive(requestID: String, sent: ContinuousClock.Instant) async -> Outcome {
         let worker: AgentWorker = self.worker
-        worker.watchdog.arm(deadline: sent.advanced(by: .milliseconds(Int64(policy.timeout * 1000))))
+        worker.watchdog.arm(deadline: sent.advanced(by: .milliseconds(Int64(policy.attempts.timeout * 1000))))
         var outcome: Outcome
         do {
             let reply = try await worker.receive(requestID)
@@ -269,7 +262,7 @@ struct WorkerLoop {
         if worker.watchdog.disarm() {
             outcome = Outcome(
                 failure: .init(type: "TimeoutError",
-                               message: "the run took longer than runner.timeout_seconds (\(Self.seconds(policy.timeout))); its worker was stopped",
+                               message: "the run took longer than runner.timeout_seconds (\(Self.seconds(policy.attempts.timeout))); its worker was stopped",
                                traceback: nil),
                 stderr: outcome.stderr, workerLost: true)
         }
