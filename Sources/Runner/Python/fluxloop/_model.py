@@ -157,6 +157,22 @@ def _names(spec):
     return set(spec)
 
 
+def _field_info(value, annotation):
+    """The FieldInfo of a declared field: its own (copied, a FieldGroup's serves several models) or one for a
+    plain default."""
+    info = _copy.copy(value) if isinstance(value, FieldInfo) else FieldInfo(default=value)
+    info.annotation = annotation
+    return info
+
+
+class FieldGroup(object):
+    """A run of fields declared once, as a model declares fields (annotations and defaults), for models
+    that list it among fields of their own: a model's body names it where the run belongs, as
+    `_name: TheGroup`. FluxLoop's SDK declares some runs twice, in models that order their other fields
+    differently (schemas.trace.Observation and models.ObservationData, Trace and TraceData); the field
+    order is part of what model_dump() and the signatures show, so a base class would not do."""
+
+
 class BaseModel(object):
     """Base of the schema classes: fields from class annotations, pydantic-style methods."""
 
@@ -171,13 +187,15 @@ class BaseModel(object):
             fields.update(getattr(base, "model_fields", {}) or {})
             private.update(getattr(base, "__private_defaults__", {}) or {})
         for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+            if isinstance(annotation, type) and issubclass(annotation, FieldGroup):
+                for member, member_annotation in annotation.__annotations__.items():
+                    fields[member] = _field_info(annotation.__dict__.get(member, REQUIRED), member_annotation)
+                continue
             value = cls.__dict__.get(name, REQUIRED)
             if isinstance(value, _Private) or name.startswith("_"):
                 private[name] = value.default if isinstance(value, _Private) else value
             else:
-                info = value if isinstance(value, FieldInfo) else FieldInfo(default=value)
-                info.annotation = annotation
-                fields[name] = info
+                fields[name] = _field_info(value, annotation)
             if name in cls.__dict__:
                 delattr(cls, name)
         cls.model_fields = fields

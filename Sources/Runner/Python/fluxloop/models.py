@@ -11,6 +11,8 @@ from ._model import BaseModel, Field
 # The SDK declares the same two enums again in fluxloop.models; one definition serves both import paths
 # (`from fluxloop.models import ObservationType` keeps working, and the members compare equal as before).
 from .schemas.trace import ObservationLevel, ObservationType
+# The runs of fields these records share with schemas.trace's Observation and Trace.
+from .schemas.trace import _ObservedCall, _TracedRun
 
 def _utc_now():
     return datetime.now(timezone.utc)
@@ -23,18 +25,7 @@ class ObservationData(BaseModel):
     type: ObservationType
     name: str
     start_time: datetime = Field(default_factory=_utc_now)
-    end_time: Optional[datetime] = None
-    input: Optional[Any] = None
-    output: Optional[Any] = None
-    error: Optional[str] = None
-    level: ObservationLevel = ObservationLevel.INFO
-    status_message: Optional[str] = None
-    metadata: Dict[str, Any] = Field(default_factory=dict)
-    model: Optional[str] = None
-    llm_parameters: Optional[Dict[str, Any]] = None
-    prompt_tokens: Optional[int] = None
-    completion_tokens: Optional[int] = None
-    total_tokens: Optional[int] = None
+    _call: _ObservedCall
     parent_observation_id: Optional[UUID] = None
     trace_id: Optional[UUID] = None
 
@@ -47,12 +38,4 @@ class TraceData(BaseModel):
     start_time: datetime = Field(default_factory=_utc_now)
     end_time: Optional[datetime] = None
     session_id: Optional[UUID] = None
-    user_id: Optional[str] = None
-    metadata: Dict[str, Any] = Field(default_factory=dict)
-    tags: List[str] = Field(default_factory=list)
-    experiment_id: Optional[str] = None
-    iteration: Optional[int] = None
-    persona: Optional[str] = None
-    variation_seed: Optional[str] = None
-    input: Optional[Any] = None
-    output: Optional[Any] = None
+    _run: _TracedRun

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any, Dict, List, Optional, Union
 from uuid import UUID, uuid4
 
-from .._model import BaseModel, Field, ValidationError
+from .._model import BaseModel, Field, FieldGroup, ValidationError
 
 
 class TraceStatus(str, Enum):
@@ -83,15 +83,10 @@ def _duration_ms(start, end):
     return None
 
 
-class Observation(BaseModel):
-    """One observation within a trace."""
+class _ObservedCall(FieldGroup):
+    """What an observation records of its call after the start time, in FluxLoop's order; Observation
+    and fluxloop.models.ObservationData both take these fields."""
 
-    id: UUID = Field(default_factory=uuid4)
-    trace_id: UUID
-    parent_observation_id: Optional[UUID] = None
-    type: ObservationType
-    name: str
-    start_time: datetime = Field(default_factory=datetime.utcnow)
     end_time: Optional[datetime] = None
     input: Optional[Any] = None
     output: Optional[Any] = None
@@ -104,6 +99,33 @@ class Observation(BaseModel):
     prompt_tokens: Optional[int] = None
     completion_tokens: Optional[int] = None
     total_tokens: Optional[int] = None
+
+
+class _TracedRun(FieldGroup):
+    """Who and what a trace ran, in FluxLoop's order; Trace and fluxloop.models.TraceData both take
+    these fields."""
+
+    user_id: Optional[str] = None
+    metadata: Dict[str, Any] = Field(default_factory=dict)
+    tags: List[str] = Field(default_factory=list)
+    experiment_id: Optional[str] = None
+    iteration: Optional[int] = None
+    persona: Optional[str] = None
+    variation_seed: Optional[str] = None
+    input: Optional[Any] = None
+    output: Optional[Any] = None
+
+
+class Observation(BaseModel):
+    """One observation within a trace."""
+
+    id: UUID = Field(default_factory=uuid4)
+    trace_id: UUID
+    parent_observation_id: Optional[UUID] = None
+    type: ObservationType
+    name: str
+    start_time: datetime = Field(default_factory=datetime.utcnow)
+    _call: _ObservedCall
     scores: List[Score] = Field(default_factory=list)
 
     def duration_ms(self):
@@ -121,15 +143,7 @@ class Trace(BaseModel):
     end_time: Optional[datetime] = None
     status: TraceStatus = TraceStatus.PENDING
     error: Optional[str] = None
-    user_id: Optional[str] = None
-    metadata: Dict[str, Any] = Field(default_factory=dict)
-    tags: List[str] = Field(default_factory=list)
-    experiment_id: Optional[str] = None
-    iteration: Optional[int] = None
-    persona: Optional[str] = None
-    variation_seed: Optional[str] = None
-    input: Optional[Any] = None
-    output: Optional[Any] = None
+    _run: _TracedRun
     observations: List[Observation] = Field(default_factory=list)
     scores: List[Score] = Field(default_factory=list)
     total_cost: Optional[float] = None
