@@ -108,23 +108,24 @@ def to_json(value, depth=0):
     if inspect.isroutine(value) or isinstance(value, functools.partial) or hasattr(
             value, "__fluxloop_builtin__"):
         return callable_marker(value)
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):
+    for plain in _plain_forms(value):
         try:
-            return to_json(dump(), depth)
-        except Exception:
-            pass
-    if dataclasses.is_dataclass(value):
-        try:
-            return to_json({f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, depth)
-        except Exception:
-            pass
-    if hasattr(value, "__dict__"):
-        try:
-            return to_json({k: v for k, v in vars(value).items() if not k.startswith("__")}, depth)
+            return to_json(plain(), depth)
         except Exception:
             pass
     return _repr(value)
+
+
+def _plain_forms(value):
+    """The plain forms of an object, in the order to_json tries them (the next when one fails):
+    a model's model_dump(), a dataclass's fields, the instance's attributes."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        yield dump
+    if dataclasses.is_dataclass(value):
+        yield lambda: {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if hasattr(value, "__dict__"):
+        yield lambda: {k: v for k, v in vars(value).items() if not k.startswith("__")}
 
 
 class ArgsRecorder(object):
