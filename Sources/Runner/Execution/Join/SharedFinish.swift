@@ -21,7 +21,7 @@ extension RunOptions.Mode {
 extension OpenedExperiment {
     /// Claims from the shared plan, this process's share of the experiment.
     func claimRuns(progress: ProgressReporter) async throws -> ClaimedRuns {
-        let lease = options.lease ?? 2 * (config.runner.timeoutSeconds ?? 300)
+        let lease = options.lease ?? 2 * AttemptRule(config.runner).timeout
         let claims: ClaimedRuns
         do {
             claims = try ClaimedRuns(url: prepared.databasePath, experimentID: experimentID, runs: target.runs, lease: lease,
