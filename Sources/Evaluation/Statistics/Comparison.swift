@@ -121,36 +121,24 @@ public enum PairedBootstrap {
                 nonisolated(unsafe) let outBase = out.baseAddress!
                 let perBlock = (resamples + blocks - 1) / blocks
                 DispatchQueue.concurrentPerform(iterations: blocks) { block in
-                    let start = block * perBlock, end = min(resamples, start + perBlock)
-                    guard start < end else { return }
                     var rng = Xoshiro256(seed: seed &+ UInt64(block))
-                    // The draws that are not 0, in order: adding ±0 leaves a sum that starts at +0 as it is, so
-                    // the sum of these alone is the same number. Most inputs do not change; keeping the chain of
-                    // dependent additions (whose latency bounded this loop) to the rest makes the loop several
-                    // times faster. The append is branch-free: always write, advance only past a value that is not 0.
-                    let kept = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
-                    defer { kept.deallocate() }
-                    var r = start, left = count, n = 0
-                    // The block's draws in one stream: each 64-bit output gives its high half, then its low half,
-                    // a rejected half is skipped, and every `count` accepted draws close one resample.
-                    @inline(__always) func take(_ half: UInt64) {
-                        let product = half &* bound
-                        guard product & 0xFFFF_FFFF >= threshold else { return }
-                        let value = d[Int(product >> 32)]
-                        kept[n] = value
-                        n &+= value != 0 ? 1 : 0
-                        left &-= 1
-                        if left == 0 {
-                            var sum = 0.0
-                            for i in 0..<n { sum += kept[i] }
-                            outBase[r] = sum / Double(count)
-                            r += 1; n = 0; left = count
+                    var spare: UInt64 = 0, haveSpare = false
+                    @inline(__always) func draw() -> Int {
+                        while true {
+                            let half: UInt64
+                            if haveSpare { half = spare; haveSpare = false } else {
+                                let r = rng.next(); half = r >> 32; spare = r & 0xFFFF_FFFF; haveSpare = true
+                            }
+                            let product = half &* bound
+                            if product & 0xFFFF_FFFF >= threshold { return Int(product >> 32) }
                         }
                     }
-                    while r < end {
-                        let x = rng.next()
-                        take(x >> 32)
-                        if r < end { take(x & 0xFFFF_FFFF) }
+                    let start = block * perBlock, end = min(resamples, start + perBlock)
+                    guard start < end else { return }
+                    for r in start..<end {
+                        var sum = 0.0
+                        for _ in 0..<count { sum += d[draw()] }
+                        outBase[r] = sum / Double(count)
                     }
                 }
             }
