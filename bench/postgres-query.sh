@@ -10,7 +10,7 @@
 # 2 x 100,000 runs, before schema version 6: query compare on PostgreSQL 1.49 s median of 7 (SQLite 0.91 s in the
 # same run); the server scanned the whole traces heap (about 2 KB a run, 391 MB) once per experiment.
 # With schema version 6 (migrations/postgresql/006_compare_index.sql: compare's columns read by an index-only
-# scan of traces_compare, about 17 MB per experiment) and the compare statistics' fixes, load average about 1:
+# scan of traces_compare, about 17 MB per experiment) and the compare statistics' fixes, load average 1-4:
 # this script 433 ms on PostgreSQL, 303 ms on SQLite (median of 7); paired run by run on one server against
 # the build before (f93ba41, schema 5, same data), 11 pairs: 0.469 s against 0.881 s, ratio 0.58.
 set -euo pipefail
