@@ -24,11 +24,18 @@ struct CompareStatistics: Sendable {
         return counts
     }
 
-    /// The per-input test of `key`, when the input is in both experiments.
-    func input(_ key: Store.InputKey) -> InputComparison? { byKey[Evaluation.InputKey(input: key.input, persona: key.persona)] }
-
-    private var byKey: [Evaluation.InputKey: InputComparison] {
-        Dictionary(uniqueKeysWithValues: statistics.perInput.map { ($0.key, $0) })
+    /// The per-input test of `key`, when the input is in both experiments: a binary search of `perInput`, which is
+    /// in key order, so that looking up every regression costs no table of all the inputs (once one was built per
+    /// lookup, and compare spent a third of its time there).
+    func input(_ key: Store.InputKey) -> InputComparison? {
+        let wanted = Evaluation.InputKey(input: key.input, persona: key.persona)
+        let list = statistics.perInput
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if list[middle].key < wanted { low = middle + 1 } else { high = middle }
+        }
+        return low < list.count && list[low].key == wanted ? list[low] : nil
     }
 
     static func keyJSON(_ key: Evaluation.InputKey) -> JSON {

@@ -63,13 +63,20 @@ public struct ComparisonStatistics: Sendable {
 public enum Comparison {
     /// Compares two experiments' per-input pass counts.
     public static func compare(a: [InputKey: PassCount], b: [InputKey: PassCount], options: ComparisonOptions = ComparisonOptions()) -> ComparisonStatistics {
-        let keys = a.keys.filter { b[$0] != nil && a[$0]!.runs > 0 && b[$0]!.runs > 0 }.sorted()
-        var deltas = [Double](); deltas.reserveCapacity(keys.count)
+        // Each key is looked up once: 10,000 inputs hashed a few times each cost more than the tests themselves.
+        var paired: [(key: InputKey, a: PassCount, b: PassCount)] = []
+        paired.reserveCapacity(min(a.count, b.count))
+        var onlyInA: [InputKey] = []
+        for (key, ca) in a {
+            guard let cb = b[key] else { onlyInA.append(key); continue }
+            if ca.runs > 0, cb.runs > 0 { paired.append((key, ca, cb)) }
+        }
+        paired.sort { $0.key < $1.key }
+        var deltas = [Double](); deltas.reserveCapacity(paired.count)
         var rateA = 0.0, rateB = 0.0, up = 0, changed = 0
-        var pValues: [Double] = []; pValues.reserveCapacity(keys.count)
+        var pValues: [Double] = []; pValues.reserveCapacity(paired.count)
         var toFail: [InputKey] = [], toPass: [InputKey] = []
-        for key in keys {
-            let ca = a[key]!, cb = b[key]!
+        for (key, ca, cb) in paired {
             let d = cb.rate - ca.rate
             deltas.append(d)
             rateA += ca.rate; rateB += cb.rate
@@ -78,21 +85,21 @@ public enum Comparison {
             if ca.passedEvery, cb.failedAny { toFail.append(key) }
             if ca.failedAny, cb.passedEvery { toPass.append(key) }
         }
-        let n = Double(max(keys.count, 1))
+        let n = Double(max(paired.count, 1))
         let adjusted = ExactTests.holm(pValues)
-        var perInput: [InputComparison] = []; perInput.reserveCapacity(keys.count)
-        for (i, key) in keys.enumerated() {
-            perInput.append(InputComparison(key: key, a: a[key]!, b: b[key]!, delta: deltas[i], pValue: pValues[i],
+        var perInput: [InputComparison] = []; perInput.reserveCapacity(paired.count)
+        for (i, pair) in paired.enumerated() {
+            perInput.append(InputComparison(key: pair.key, a: pair.a, b: pair.b, delta: deltas[i], pValue: pValues[i],
                                             adjustedPValue: adjusted[i], significant: adjusted[i] <= options.alpha))
         }
         let delta = PairedBootstrap.mean(deltas)
         let ci = PairedBootstrap.interval(deltas, resamples: options.resamples, seed: options.seed, confidence: options.confidence)
         let verdict: Verdict = ci.high < 0 ? .regressed : ci.low > 0 ? .improved : .noSignificantChange
         return ComparisonStatistics(
-            inputs: keys.count, passRateA: rateA / n, passRateB: rateB / n, delta: delta, ci95: ci,
+            inputs: paired.count, passRateA: rateA / n, passRateB: rateB / n, delta: delta, ci95: ci,
             signTestP: ExactTests.signTest(changed: changed, up: up), verdict: verdict, perInput: perInput,
             flippedToFail: toFail, flippedToPass: toPass,
-            onlyInA: a.keys.filter { b[$0] == nil }.sorted(), onlyInB: b.keys.filter { a[$0] == nil }.sorted())
+            onlyInA: onlyInA.sorted(), onlyInB: b.keys.filter { a[$0] == nil }.sorted())
     }
 }
 

@@ -23,13 +23,26 @@ public enum DialectSQL {
         }
     }
 
-    /// `ORDER BY column` where the engine gets plan order for free, nothing where it would sort: SQLite walks the
-    /// (experiment_id, run_index) index anyway, PostgreSQL would sort 100,000 rows (on disk, past `work_mem`)
-    /// that the reader groups in memory and orders by their first run itself.
-    static func planOrderIfCheap(_ dialect: SQLDialect, _ column: String) -> String {
+    /// The rows `inputStatistics` groups, one per run of experiment ?1, with its pass in evaluation ?2.
+    /// SQLite walks the (experiment_id, run_index) index in plan order. On PostgreSQL a traces row is about 2 KB,
+    /// so reading these columns from the heap reads every page of the experiment's runs: PostgreSQL migration 006's
+    /// covering index holds them for every run whose texts fit in a b-tree entry (an index-only scan), and its
+    /// partial index finds the few longer runs, read from the heap. The two halves split the runs by one
+    /// expression, the migration's, so each run comes once; the rows come in no particular order.
+    static func inputStatisticsRows(_ dialect: SQLDialect) -> String {
+        let select = """
+            SELECT t.input, t.persona, t.success, t.duration_ms, t.output, r.pass, t.run_index
+            FROM traces AS t LEFT JOIN trace_results AS r ON r.evaluation_id = ?2 AND r.trace_row = t.id
+            WHERE t.experiment_id = ?1
+            """
         switch dialect {
-        case .sqlite: return "ORDER BY \(column)"
-        case .postgresql: return ""
+        case .sqlite:
+            return select + " ORDER BY t.run_index"
+        case .postgresql:
+            // Migration 006's index predicate, written the same way, or the planner cannot prove it.
+            let textBytes = "octet_length(t.experiment_id) + octet_length(t.input)"
+                + " + coalesce(octet_length(t.output), 0) + coalesce(octet_length(t.persona), 0)"
+            return "\(select) AND \(textBytes) <= 2000\nUNION ALL\n\(select) AND \(textBytes) > 2000"
         }
     }
 

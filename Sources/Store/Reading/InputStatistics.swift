@@ -44,20 +44,17 @@ extension InputStatistics {
 extension ExperimentReading {
     /// Per input + persona statistics of one experiment, in the order the inputs first ran.
     ///
-    /// One pass in plan order over the (experiment_id, run_index) index, grouped in memory: sorting 100,000
-    /// rows by input in SQL costs more, and another index on traces would slow every insert. Rows are grouped
-    /// by their bytes (hashed, then compared), so a String is made only once per input and per distinct output.
+    /// One pass over the experiment's runs (`DialectSQL.inputStatisticsRows`), grouped in memory: sorting
+    /// 100,000 rows by input in SQL costs more. Rows are grouped by their bytes (hashed, then compared), so a
+    /// String is made only once per input and per distinct output, and the result does not depend on row order.
     public func inputStatistics(experimentID: String) throws -> [InputStatistics] {
         var groups: [InputGroup] = []
         var firstWithHash: [UInt64: Int] = [:]
         var nextWithHash: [Int?] = []
         let latestEvaluationID = try reader.scalarInt(
             "SELECT max(id) FROM evaluations WHERE experiment_id = ?", [.text(experimentID)])
-        try reader.forEachRow("""
-            SELECT t.input, t.persona, t.success, t.duration_ms, t.output, r.pass, t.run_index
-            FROM traces AS t LEFT JOIN trace_results AS r ON r.evaluation_id = ?2 AND r.trace_row = t.id
-            WHERE t.experiment_id = ?1 \(DialectSQL.planOrderIfCheap(reader.dialect, "t.run_index"))
-            """, [.text(experimentID), .int(latestEvaluationID)]) { row in
+        try reader.forEachRow(DialectSQL.inputStatisticsRows(reader.dialect),
+                              [.text(experimentID), .int(latestEvaluationID)]) { row in
                 let success = row.bool(2)
                 let passed = success && (row.isNull(5) || row.bool(5))
                 let duration = row.double(3)
