@@ -4,8 +4,9 @@
 # root, on a free loopback port). Release build.
 # Each round (bench/join_round.sh) runs a new experiment and is timed whole: the processes' start-up, the claims
 # and the export included. The rounds go 1, 2, 4, 1, 2, 4, … so that a machine whose speed drifts slows all
-# three alike. Each round prints its wall time, the runs each process recorded (the spread), the runs claimed
-# more than once, and the load average; the end prints the medians and the speed-ups over one process.
+# three alike. Each round prints its wall time, the runs each process recorded (the spread), the time from the
+# first run to the last and how late the last process began, the runs claimed more than once, and the load
+# average; the end prints the medians and the speed-ups over one process.
 # Usage: bench/join.sh [RUNS] [REPEATS]   (RUNS a multiple of 4; default 3,200 runs, 3 repeats)
 # ROUND_WRAPPER, when set, is put before each round's command (e.g. a lock that keeps other timings away); the
 # round's own clock starts inside it.
@@ -44,8 +45,16 @@ for repeat in $(seq "$REPEATS"); do
         state=$(sql "SELECT status || ', ' || executed_runs || ' runs, '
                          || (SELECT count(*) FROM planned_runs WHERE experiment_id = e.id AND claims > 1)
                          || ' claimed again' FROM experiments AS e WHERE id = '$id'")
-        printf 'round %d, %d process(es): %6.1f s   runs per process %s   (%s; load %s)\n' \
-            "$repeat" "$n" "$(echo "$ms / 1000" | bc -l)" "$spread" "$state" "$load"
+        # When the processes ran: the first run's start to the last run's end, and how long after the first run
+        # the last process to arrive started its own first run (the start-up that joining cannot hide).
+        window=$(sql "WITH t AS (SELECT p.claimed_by, t.started_at::timestamptz AS s, t.ended_at::timestamptz AS e
+                          FROM traces AS t JOIN planned_runs AS p USING (experiment_id, run_index)
+                          WHERE experiment_id = '$id'),
+                      firsts AS (SELECT min(s) AS f FROM t GROUP BY claimed_by)
+                      SELECT to_char(extract(epoch FROM (SELECT max(e) - min(s) FROM t)), 'FM990.0') || ' s of runs, last arrival +'
+                          || to_char(extract(epoch FROM (SELECT max(f) - min(f) FROM firsts)), 'FM990.0') || ' s'")
+        printf 'round %d, %d process(es): %6.1f s   runs per process %s   (%s; %s; load %s)\n' \
+            "$repeat" "$n" "$(echo "$ms / 1000" | bc -l)" "$spread" "$window" "$state" "$load"
         echo "$n $ms" >>"$TIMES"
     done
 done
