@@ -39,28 +39,35 @@ public final class PlannedRunClaims {
 
     /// Claims up to `limit` free runs (never claimed, released, or whose lease has passed) in plan order, for
     /// `lease` seconds. Returns their run indexes; empty when none is free now.
+    ///
+    /// The locking subquery sits in `ARRAY(…)`, an init-plan that runs exactly once, and hands the rows over by
+    /// `ctid`. Written as `run_index IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`, the planner may pick a nested
+    /// loop that runs the subquery again for every row of the plan (it does for a plan newer than the table's
+    /// statistics): each claim then took seconds, quadratic in the plan's size, and the first one took nearly
+    /// the whole plan whatever its limit (docs/team-store.md, "the join bench").
     public func claim(limit: Int, lease: Double) throws -> [Int] {
         try connection.query("""
             UPDATE planned_runs AS p SET claimed_by = $3, lease_until = now() + make_interval(secs => $4),
                 claims = p.claims + 1
-            WHERE p.experiment_id = $1 AND p.run_index IN (
-                SELECT run_index FROM planned_runs
+            WHERE p.ctid = ANY(ARRAY(
+                SELECT ctid FROM planned_runs
                 WHERE experiment_id = $1 AND NOT done AND (lease_until IS NULL OR lease_until < now())
                 ORDER BY run_index LIMIT $2
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED))
             RETURNING p.run_index
             """, [.text(experimentID), .int(Int64(max(1, limit))), .text(participant), .double(lease)])
             .compactMap { try $0.int("run_index") }.sorted()
     }
 
     /// Extends this participant's leases on its open runs. Rows the writer is marking done right now are skipped.
+    /// The locking subquery runs once, as in `claim`.
     @discardableResult
     public func renew(lease: Double) throws -> Int {
         try connection.execute("""
             UPDATE planned_runs SET lease_until = now() + make_interval(secs => $3)
-            WHERE experiment_id = $1 AND run_index IN (
-                SELECT run_index FROM planned_runs WHERE experiment_id = $1 AND claimed_by = $2 AND NOT done
-                ORDER BY run_index FOR UPDATE SKIP LOCKED)
+            WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM planned_runs WHERE experiment_id = $1 AND claimed_by = $2 AND NOT done
+                ORDER BY run_index FOR UPDATE SKIP LOCKED))
             """, [.text(experimentID), .text(participant), .double(lease)])
     }
 
@@ -71,9 +78,9 @@ public final class PlannedRunClaims {
     public func release() throws -> Int {
         try connection.execute("""
             UPDATE planned_runs SET claimed_by = NULL, lease_until = NULL
-            WHERE experiment_id = $1 AND run_index IN (
-                SELECT run_index FROM planned_runs WHERE experiment_id = $1 AND claimed_by = $2 AND NOT done
-                ORDER BY run_index FOR UPDATE)
+            WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM planned_runs WHERE experiment_id = $1 AND claimed_by = $2 AND NOT done
+                ORDER BY run_index FOR UPDATE))
             """, [.text(experimentID), .text(participant)])
     }
 

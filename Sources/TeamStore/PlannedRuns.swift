@@ -81,15 +81,7 @@ extension PostgresExperimentStore {
                                     completedAt: String) throws -> ClaimedAppend {
         guard !traces.isEmpty else { return ClaimedAppend(recorded: [], dropped: 0, completedExperiment: false) }
         return try connection.transaction {
-            let indexes = traces.map { String($0.record.runIndex) }.joined(separator: ",")
-            let marked = Set(try connection.query("""
-                UPDATE planned_runs SET done = true, claimed_by = $3, lease_until = NULL
-                WHERE experiment_id = $1 AND run_index IN (
-                    SELECT run_index FROM planned_runs
-                    WHERE experiment_id = $1 AND run_index = ANY($2::integer[]) AND NOT done
-                    ORDER BY run_index FOR UPDATE)
-                RETURNING run_index
-                """, [.text(experimentID), .text("{\(indexes)}"), .text(participant)]).compactMap { try $0.int("run_index") })
+            let marked = try markDone(traces.map(\.record.runIndex), experimentID: experimentID, participant: participant)
             let kept = traces.filter { marked.contains($0.record.runIndex) }
             guard !kept.isEmpty else { return ClaimedAppend(recorded: [], dropped: traces.count, completedExperiment: false) }
             try insertRuns(kept, experimentID: experimentID)
@@ -102,5 +94,24 @@ extension PostgresExperimentStore {
             if !completed.isEmpty { try recordPercentiles(experimentID: experimentID) }
             return ClaimedAppend(recorded: kept.map(\.record.runIndex), dropped: traces.count - kept.count, completedExperiment: !completed.isEmpty)
         }
+    }
+
+    /// Marks the open planned runs among `indexes` done and returns them. Two statements, not one `UPDATE … IN
+    /// (SELECT … FOR UPDATE)`: the planner may run such a subquery again for every row of the plan, which made
+    /// each commit scan the plan over and over (see `PlannedRunClaims.claim`). The rows are locked first, in plan
+    /// order and rechecked after any wait, then updated by their keys on the index.
+    private func markDone(_ indexes: [Int], experimentID: String, participant: String) throws -> Set<Int> {
+        let wanted = PGValue.text("{" + indexes.map(String.init).joined(separator: ",") + "}")
+        let open = try connection.query("""
+            SELECT run_index FROM planned_runs
+            WHERE experiment_id = $1 AND run_index = ANY($2::integer[]) AND NOT done
+            ORDER BY run_index FOR UPDATE
+            """, [.text(experimentID), wanted]).compactMap { try $0.int("run_index") }
+        guard !open.isEmpty else { return [] }
+        _ = try connection.execute("""
+            UPDATE planned_runs SET done = true, claimed_by = $3, lease_until = NULL
+            WHERE experiment_id = $1 AND run_index = ANY($2::integer[])
+            """, [.text(experimentID), .text("{" + open.map(String.init).joined(separator: ",") + "}"), .text(participant)])
+        return Set(open)
     }
 }

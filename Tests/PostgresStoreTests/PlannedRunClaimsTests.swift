@@ -12,10 +12,14 @@ final class PlannedRunClaimsTests: XCTestCase {
     private func sharedExperiment(runs: Int) throws -> (url: String, store: PostgresExperimentStore) {
         let url = try requirePostgres().makeDatabase()
         let store = try PostgresExperimentStore(url: url)
-        try store.createExperiment(
-            ExperimentRecord(id: "e1", name: "shared", startedAt: Timestamp.now(), plannedRuns: runs, toolVersion: "test"),
-            plan: (0..<runs).map { PlannedRunRow(runIndex: $0, iteration: 0, persona: nil, input: "input \($0)") })
+        try Self.create("e1", runs: runs, in: store)
         return (url, store)
+    }
+
+    private static func create(_ id: String, runs: Int, in store: PostgresExperimentStore) throws {
+        try store.createExperiment(
+            ExperimentRecord(id: id, name: "shared", startedAt: Timestamp.now(), plannedRuns: runs, toolVersion: "test"),
+            plan: (0..<runs).map { PlannedRunRow(runIndex: $0, iteration: 0, persona: nil, input: "input \($0)") })
     }
 
     private static func trace(_ index: Int) throws -> EncodedTrace {
@@ -77,5 +81,27 @@ final class PlannedRunClaimsTests: XCTestCase {
         XCTAssertEqual(try store.connection.scalar("SELECT count(*) || ' ' || count(DISTINCT run_index) FROM traces"), "40 40")
         XCTAssertEqual(try store.experiment(id: "e1")?.status, .completed)
         XCTAssertEqual(try store.experiment(id: "e1")?.executedRuns, 40)
+    }
+
+    /// The join bench's cause: with statistics older than the plan (taken while the table held a small experiment),
+    /// `run_index IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` was run as a nested loop that repeated the
+    /// subquery for every planned run, so one claim of 8 took the whole plan. Claims, renewals, releases and done
+    /// marks touch exactly their rows whatever plan the statistics lead to.
+    func testAClaimTakesItsLimitWhenTheStatisticsPredateThePlan() throws {
+        let (url, store) = try sharedExperiment(runs: 4)
+        _ = try store.connection.execute("ANALYZE planned_runs")
+        try Self.create("big", runs: 2_000, in: store)
+        let a = try PlannedRunClaims(url: url, experimentID: "big", participant: "a")
+        let b = try PlannedRunClaims(url: url, experimentID: "big", participant: "b")
+        for _ in 0..<6 { XCTAssertEqual(try a.claim(limit: 8, lease: 60).count, 8) }  // past the prepared plan's switch
+        XCTAssertEqual(try b.claim(limit: 8, lease: 60), Array(48..<56))
+        XCTAssertEqual(try a.renew(lease: 60), 48)
+        let appended = try store.appendClaimedTraces(try [0, 1, 50].map(Self.trace), experimentID: "big", participant: "a",
+                                                     completedAt: Timestamp.now())
+        XCTAssertEqual(appended.recorded.sorted(), [0, 1, 50])
+        XCTAssertEqual(try a.release(), 46)
+        let counts = try b.counts()
+        XCTAssertEqual([counts.open, counts.recordedElsewhere, counts.heldElsewhere, counts.free], [1_997, 3, 0, 1_990])
+        XCTAssertEqual(try store.connection.scalar("SELECT sum(claims) FROM planned_runs WHERE experiment_id = 'big'"), "56")
     }
 }
