@@ -5,7 +5,6 @@ docstring.
 
 import functools
 import inspect
-import traceback
 
 from . import _context
 from ._context import current, new_id, now_iso, serialize, join_chunks, reset, safe_str
@@ -108,6 +107,7 @@ def _make_binder(func):
 def _error_metadata(metadata, exc):
     md = dict(metadata)
     md["error_type"] = type(exc).__name__
+    import traceback  # only failed calls pay for it
     md["traceback"] = traceback.format_exc()
     return md
 

@@ -5,11 +5,13 @@ import sys
 
 
 class Capture(io.StringIO):
-    """Per-run stand-in for sys.stdout / sys.stderr."""
+    """Per-run stand-in for sys.stdout (Capture()) / sys.stderr (ErrorCapture()).
 
-    def __init__(self, fd):
-        super().__init__()
-        self._fd = fd
+    No __init__ of its own: a run makes two of these, and StringIO's own constructor is
+    many times cheaper than a Python-level one. The descriptor is a class attribute.
+    """
+
+    _fd = 1
 
     @property
     def encoding(self):
@@ -30,6 +32,12 @@ class Capture(io.StringIO):
 
     def isatty(self):
         return False
+
+
+class ErrorCapture(Capture):
+    """The per-run stand-in for sys.stderr."""
+
+    _fd = 2
 
 
 class ByteSink:
@@ -60,8 +68,8 @@ class RunOutput:
     __slots__ = ("out", "err", "_saved")
 
     def __init__(self):
-        self.out = Capture(1)
-        self.err = Capture(2)
+        self.out = Capture()
+        self.err = ErrorCapture()
         self._saved = None
 
     def __enter__(self):

@@ -3,7 +3,6 @@
 import importlib
 import os
 import sys
-import traceback
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _IMPORTLIB_DIR = os.path.dirname(os.path.abspath(importlib.__file__)) + os.sep
@@ -41,6 +40,7 @@ def _is_internal_frame(filename):
 
 def format_exception(exc):
     """Traceback text without the worker's own leading frames."""
+    import traceback  # only failed runs pay for it
     tb = exc.__traceback__
     start = tb
     while start is not None and _is_internal_frame(start.tb_frame.f_code.co_filename):

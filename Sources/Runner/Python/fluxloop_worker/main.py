@@ -2,15 +2,12 @@
 
 import os
 import sys
-import threading
-import traceback
 
 from .binding import CallPlan
 from .config import load_config, setup_paths, stream_path
 from . import limits
 from .errors import SetupError, error_object, exc_text
 from .protocol import Channel
-from .replay import ReplayPlan
 from .targets import resolve_target
 from .worker import Interrupted, Worker
 
@@ -33,6 +30,7 @@ def main():
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
+            import traceback
             channel.send({"ready": False, "error": error_object(
                 type(exc).__name__, "the fluxloop worker could not start: %s: %s"
                 % (type(exc).__name__, exc_text(exc)), traceback.format_exc())})
@@ -64,6 +62,7 @@ def start(config):
     if replay is not None:
         if not isinstance(replay, dict):
             raise SetupError("TypeError", "FLUXLOOP_WORKER_CONFIG replay must be an object")
+        from .replay import ReplayPlan  # only replay_args experiments need it
         plan = ReplayPlan(target, plan, replay, ctx.serialize)
     return Worker(target, plan, ctx)
 
@@ -95,6 +94,10 @@ def terminate(code, channel, worker):
             stream.flush()
         except Exception:
             pass
+    # Looked up, not imported: an agent that started threads through it has imported it.
+    threading = sys.modules.get("threading")
+    if threading is None:
+        sys.exit(code)
     main_thread = threading.main_thread()
     if any(t is not main_thread and t.is_alive() and not t.daemon for t in threading.enumerate()):
         try:

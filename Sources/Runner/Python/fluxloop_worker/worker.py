@@ -2,7 +2,6 @@
 
 import inspect
 import time
-import traceback
 
 from . import limits, output
 from .capture import RunOutput
@@ -137,6 +136,7 @@ class Worker:
             except KeyboardInterrupt:
                 raise Interrupted() from None
             except Exception as exc:  # a worker bug: still answer
+                import traceback
                 resp = {"id": req.get("id"), "error": {
                     "type": "WorkerError",
                     "message": "the fluxloop worker failed: %s: %s" % (type(exc).__name__, exc),
@@ -160,6 +160,8 @@ def add_trace_fields(resp, run, ctx):
 
     Each key is sent only when set, so runs of agents that never call the context answer as before.
     """
+    if run.sdk is None:  # the agent never asked for its context: nothing set, nothing to take
+        return
     try:
         fields = ctx.take_trace_fields(run)
     except Exception:  # a value the SDK could not make JSON-ready must not cost the run its answer
