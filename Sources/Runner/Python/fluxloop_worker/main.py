@@ -3,7 +3,6 @@
 import os
 import sys
 
-from .binding import CallPlan
 from .config import load_config, setup_paths, stream_path
 from . import limits
 from .errors import SetupError, error_object, exc_text
@@ -20,6 +19,8 @@ def main():
         try:
             config = load_config()
             worker = start(config)
+            if wants_concurrency(config):
+                worker.prepare()  # inflight.py binds through worker.plan
             output_limit = config.get("max_output_bytes")
             if isinstance(output_limit, int) and output_limit > 0:
                 worker.max_output_bytes = output_limit
@@ -41,6 +42,10 @@ def main():
             limit, mode, warning = inflight.plan(config, worker.target)
         channel.send(ready_line(config, limit, warning))
         if mode is None:
+            try:
+                worker.prepare()  # while the fluxloop command opens the experiment
+            except Exception:  # the first run reports it (Worker.call)
+                pass
             worker.serve(channel)
         else:
             inflight.InflightServer(worker, limit, mode).serve(channel)
@@ -50,21 +55,22 @@ def main():
 
 
 def start(config):
-    """The Worker for a configuration: paths set up, SDK configured, target resolved, plan made."""
+    """The Worker for a configuration: paths set up, SDK configured, target resolved; the call plan
+    only for replay, whose configuration must be checked before the ready line (else Worker.prepare)."""
     setup_paths(config)
     import fluxloop._context as ctx
     path = stream_path(config)
     if path is not None:
         ctx.stream_output_path = path
     target = resolve_target(config)
-    plan = CallPlan(target)
+    worker = Worker(target, None, ctx)
     replay = config.get("replay")
     if replay is not None:
         if not isinstance(replay, dict):
             raise SetupError("TypeError", "FLUXLOOP_WORKER_CONFIG replay must be an object")
         from .replay import ReplayPlan  # only replay_args experiments need it
-        plan = ReplayPlan(target, plan, replay, ctx.serialize)
-    return Worker(target, plan, ctx)
+        worker.plan = ReplayPlan(target, worker.prepare(), replay, ctx.serialize)
+    return worker
 
 
 def ready_line(config=None, limit=1, warning=None):
