@@ -3,6 +3,7 @@ bytecode, the once-a-second timestamp text, the response encoder."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,6 +72,25 @@ except AttributeError as exc:
         self.assertTrue(out["in_dir"])
         self.assertEqual(out["init"], "SDKConfig")
         self.assertIn("no_such_name", lines[1])
+
+
+    def test_configuration_from_the_environment_still_acts_at_import(self):
+        with open(os.path.join(support.PYTHON_SRC, "fluxloop", "config.py"), encoding="utf-8") as handle:
+            read = set(re.findall(r'"(FLUXLOOP_[A-Z_]+)"', handle.read()))
+        import fluxloop
+        self.assertEqual(set(fluxloop._CONFIG_ENV), read, "fluxloop/__init__.py must list what config.py reads")
+        recording = os.path.join(tempfile.mkdtemp(dir=support.scratch()), "args.jsonl")
+        env = dict(os.environ, FLUXLOOP_RECORD_ARGS="true", FLUXLOOP_RECORDING_FILE=recording)
+        code = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import fluxloop
+from fluxloop import _recording
+print("fluxloop.config" in sys.modules, _recording._recorder is not None)
+"""
+        self.assertEqual(run_python(code, env=env).split(), ["True", "True"])
+        plain = {k: v for k, v in os.environ.items() if k not in fluxloop._CONFIG_ENV}
+        self.assertEqual(run_python(code, env=plain).split(), ["False", "False"])
 
 
 class BytecodeCacheTests(unittest.TestCase):

@@ -45,6 +45,21 @@ _SUBMODULES = ("buffer", "client", "config", "context", "decorators", "models", 
                "schemas", "serialization", "storage")
 
 
+# The environment variables fluxloop.config reads. When one is set, the configuration is loaded
+# with the package, as before: FLUXLOOP_RECORD_ARGS starts argument recording at import, and a
+# bad value fails the import.
+_CONFIG_ENV = ("FLUXLOOP_API_KEY", "FLUXLOOP_BATCH_SIZE", "FLUXLOOP_COLLECTOR_URL", "FLUXLOOP_DEBUG",
+               "FLUXLOOP_ENABLED", "FLUXLOOP_ENVIRONMENT", "FLUXLOOP_FLUSH_INTERVAL",
+               "FLUXLOOP_MAX_QUEUE_SIZE", "FLUXLOOP_OFFLINE_DIR", "FLUXLOOP_OFFLINE_ENABLED",
+               "FLUXLOOP_RECORDING_FILE", "FLUXLOOP_RECORD_ARGS", "FLUXLOOP_SAMPLE_RATE",
+               "FLUXLOOP_SERVICE_NAME", "FLUXLOOP_TIMEOUT", "FLUXLOOP_USE_COLLECTOR")
+
+
+def _configured_by_environment():
+    from os import environ
+    return any(name in environ for name in _CONFIG_ENV)
+
+
 def __getattr__(name):
     """A public name or submodule not imported yet: import it now (PEP 562)."""
     from importlib import import_module
@@ -60,6 +75,10 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
+
+
+if _configured_by_environment():
+    from . import config
 
 
 # The SDK release whose public surface this package provides.
