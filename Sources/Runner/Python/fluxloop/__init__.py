@@ -25,15 +25,61 @@ act (argument recording, for replay_args):
     fluxloop.disable_recording()
 """
 
-from .context import FluxLoopContext, get_current_context, instrument
-from .decorators import agent, prompt, tool, trace
-from .schemas import (ExperimentConfig, Observation, ObservationLevel, ObservationType,
-                      PersonaConfig, RunnerConfig, Score, ScoreDataType, Trace, TraceStatus,
-                      VariationStrategy)
-from .client import FluxLoopClient
-from .config import configure, get_config, load_env, reset_config
-from .recording import (disable_recording, enable_recording, record_call_args,
-                        set_recording_options)
+# Only the decorators are imported here: they are what an agent module uses while it loads, and a
+# worker starts faster without the rest. Every other public name (and submodule) is imported on
+# first use by __getattr__ below, so `fluxloop.configure`, `from fluxloop import PersonaConfig` and
+# `from fluxloop import *` behave as before.
+from ._decorators import agent, instrument, prompt, tool, trace
+
+_LAZY = {
+    "FluxLoopContext": "context", "get_current_context": "context",
+    "FluxLoopClient": "client",
+    "configure": "config", "get_config": "config", "load_env": "config", "reset_config": "config",
+    "disable_recording": "recording", "enable_recording": "recording",
+    "record_call_args": "recording", "set_recording_options": "recording",
+}
+_LAZY.update(dict.fromkeys((
+    "ExperimentConfig", "Observation", "ObservationLevel", "ObservationType", "PersonaConfig",
+    "RunnerConfig", "Score", "ScoreDataType", "Trace", "TraceStatus", "VariationStrategy"), "schemas"))
+_SUBMODULES = ("buffer", "client", "config", "context", "decorators", "models", "recording",
+               "schemas", "serialization", "storage")
+
+
+# The environment variables fluxloop.config reads. When one is set, the configuration is loaded
+# with the package, as before: FLUXLOOP_RECORD_ARGS starts argument recording at import, and a
+# bad value fails the import.
+_CONFIG_ENV = ("FLUXLOOP_API_KEY", "FLUXLOOP_BATCH_SIZE", "FLUXLOOP_COLLECTOR_URL", "FLUXLOOP_DEBUG",
+               "FLUXLOOP_ENABLED", "FLUXLOOP_ENVIRONMENT", "FLUXLOOP_FLUSH_INTERVAL",
+               "FLUXLOOP_MAX_QUEUE_SIZE", "FLUXLOOP_OFFLINE_DIR", "FLUXLOOP_OFFLINE_ENABLED",
+               "FLUXLOOP_RECORDING_FILE", "FLUXLOOP_RECORD_ARGS", "FLUXLOOP_SAMPLE_RATE",
+               "FLUXLOOP_SERVICE_NAME", "FLUXLOOP_TIMEOUT", "FLUXLOOP_USE_COLLECTOR")
+
+
+def _configured_by_environment():
+    from os import environ
+    return any(name in environ for name in _CONFIG_ENV)
+
+
+def __getattr__(name):
+    """A public name or submodule not imported yet: import it now (PEP 562)."""
+    from importlib import import_module
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(import_module("." + module, __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return import_module("." + name, __name__)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
+
+
+if _configured_by_environment():
+    from . import config
+
 
 # The SDK release whose public surface this package provides.
 __version__ = "0.1.7"
@@ -43,7 +89,7 @@ __bundled_by__ = "fluxloop-swift"
 
 def init(**kwargs):
     """Not in FluxLoop 0.1.7 (older SDKs had it): configure() with FluxLoop's names, others ignored."""
-    from .config import SDKConfig
+    from .config import SDKConfig, configure
     return configure(**{k: v for k, v in kwargs.items() if k in SDKConfig.model_fields})
 
 

@@ -15,11 +15,10 @@ before parents).
 """
 
 import contextvars
-import dataclasses
 import os
+import sys
+import time
 from collections.abc import Mapping
-from datetime import date, datetime, time as dtime, timezone
-from uuid import UUID
 
 # (run, parent_observation_id or None), or None outside a run.
 current = contextvars.ContextVar("fluxloop_swift_current", default=None)
@@ -33,21 +32,39 @@ active_run = None
 stream_output_path = ("update", "delta")
 
 _urandom = os.urandom
-_now = datetime.now
-_utc = timezone.utc
+_time_ns = time.time_ns
+_gmtime = time.gmtime
+_strftime = time.strftime
+# (second since the epoch, its "YYYY-MM-DDTHH:MM:SS" text): the date and time of day are formatted
+# once a second, not for every timestamp (a run takes two per observation). One tuple, so that
+# threads never see a second paired with another second's text.
+_second = (None, "")
 
 
 def now_iso():
-    """`datetime.now(timezone.utc).isoformat()`, e.g. 2026-11-26T20:00:53.127238+00:00."""
-    return _now(_utc).isoformat()
+    """The text of `datetime.now(timezone.utc).isoformat()`, e.g. 2026-11-26T20:00:53.127238+00:00.
+
+    Read from the same clock (time.time_ns(), microseconds rounded down as datetime does) without
+    making a datetime; like isoformat(), the fraction is left out when it is zero.
+    """
+    global _second
+    seconds, micros = divmod(_time_ns() // 1000, 1000000)
+    second = _second
+    if second[0] != seconds:
+        second = _second = (seconds, _strftime("%Y-%m-%dT%H:%M:%S", _gmtime(seconds)))
+    if micros:
+        return "%s.%06d+00:00" % (second[1], micros)
+    return second[1] + "+00:00"
+
+
+# The variant digit of a version 4 UUID (10xx in binary) for each random hex digit.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def new_id():
-    """A random (version 4) UUID string; cheaper than str(uuid.uuid4())."""
+    """A random (version 4) UUID string from os.urandom, as str(uuid.uuid4()); cheaper."""
     h = _urandom(16).hex()
-    return "%s-%s-4%s-%s%s-%s" % (
-        h[:8], h[8:12], h[13:16], "89ab"[int(h[16], 16) & 3], h[17:20], h[20:],
-    )
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
 
 class Run(object):
@@ -76,7 +93,7 @@ class Run(object):
             "type": typ,
             "name": name,
             "start_time": start,
-            "end_time": _now(_utc).isoformat(),
+            "end_time": now_iso(),
             "input": inp,
         }
         if output is not None:
@@ -177,9 +194,14 @@ def serialize(value, _depth=0):
         return float(value)
     if isinstance(value, (set, frozenset)):
         return sorted_if_possible([serialize(v, d) for v in value])
-    if isinstance(value, UUID):
+    # uuid, datetime and dataclasses are looked up, not imported: a value of their types exists only
+    # once something imported them, and the worker starts faster without them.
+    modules = sys.modules
+    uuid = modules.get("uuid")
+    if uuid is not None and isinstance(value, getattr(uuid, "UUID", ())):
         return str(value)
-    if isinstance(value, (datetime, date, dtime)):
+    dt = modules.get("datetime")
+    if dt is not None and isinstance(value, tuple(getattr(dt, n, ()) for n in ("datetime", "date", "time"))):
         return value.isoformat()
     if not isinstance(value, type):
         for as_dict in _model_dumps(value):
@@ -187,7 +209,8 @@ def serialize(value, _depth=0):
                 return serialize(as_dict(), d)
             except Exception:
                 pass
-        if dataclasses.is_dataclass(value):
+        dataclasses = modules.get("dataclasses")
+        if dataclasses is not None and dataclasses.is_dataclass(value):
             try:
                 return serialize(dataclasses.asdict(value), d)
             except Exception:

@@ -20,12 +20,10 @@ runner.stream_output_path / `delta` / `text`), or, when no chunk carried text,
 the list of serialised chunks.
 """
 
-import traceback
-
 from . import _context
 from ._context import current, new_id, now_iso, reset, safe_str, serialize
 from ._wrappers import _wrap
-from .models import ObservationType
+from ._enums import ObservationType
 
 
 def _decorator(name, typ, metadata, model, capture_input, capture_output):
@@ -133,6 +131,7 @@ class instrument(object):
         if exc is not None and not isinstance(exc, GeneratorExit):
             error = safe_str(exc)
             md["error_type"] = exc_type.__name__
+            import traceback  # only failed blocks pay for it
             md["traceback"] = "".join(traceback.format_exception(exc_type, exc, tb))
         output = serialize(self.output) if (self.output is not None and error is None) else None
         run.add(self._id, self.type, self.name, self._start, self._input, output, error, md,

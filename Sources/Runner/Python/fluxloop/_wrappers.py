@@ -4,18 +4,13 @@ docstring.
 """
 
 import functools
-import inspect
-import traceback
+from types import FunctionType
 
 from . import _context
 from ._context import current, new_id, now_iso, serialize, join_chunks, reset, safe_str
 
-_POS_OR_KW = inspect.Parameter.POSITIONAL_OR_KEYWORD
-_KW_ONLY = inspect.Parameter.KEYWORD_ONLY
-_EMPTY = inspect.Parameter.empty
-
-def _simple_str(value):
-    return type(value) is str
+# inspect.CO_GENERATOR, CO_COROUTINE, CO_ASYNC_GENERATOR: the code flags inspect's is*function() read.
+_CO_GENERATOR, _CO_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x200
 
 
 # ---------------------------------------------------------------------------
@@ -28,6 +23,9 @@ def _make_binder(func):
     The signature is analysed once; calls that only use plain parameters take
     a fast path without inspect.
     """
+    import inspect  # on the first recorded call, not when an agent module decorates its functions
+    P = inspect.Parameter
+    _POS_OR_KW, _KW_ONLY, _EMPTY = P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY, P.empty
     try:
         sig = inspect.signature(func)
     except (TypeError, ValueError):
@@ -108,6 +106,7 @@ def _make_binder(func):
 def _error_metadata(metadata, exc):
     md = dict(metadata)
     md["error_type"] = type(exc).__name__
+    import traceback  # only failed calls pay for it
     md["traceback"] = traceback.format_exc()
     return md
 
@@ -175,11 +174,12 @@ class _Observer(object):
 def _wrap(func, typ, name, metadata, model, capture_input, capture_output):
     """Return the instrumented wrapper for `func`, of the same kind as `func`."""
     observer = _Observer(func, typ, name, metadata, model, capture_input, capture_output)
-    if inspect.isasyncgenfunction(func):
+    asyncgen, gen, coroutine = _function_kind(func)
+    if asyncgen:
         wrapper = _asyncgen_wrapper(func, observer)
-    elif inspect.isgeneratorfunction(func):
+    elif gen:
         wrapper = _gen_wrapper(func, observer)
-    elif inspect.iscoroutinefunction(func):
+    elif coroutine:
         wrapper = _async_wrapper(func, observer)
     else:
         wrapper = _sync_wrapper(func, observer)
@@ -331,3 +331,17 @@ def _asyncgen_wrapper(func, observer):
         if call is not None:
             observer.finished(call, _generator_output(chunks))
     return asyncgen_wrapper
+
+
+def _function_kind(func):
+    """(async generator, generator, coroutine) function, as inspect's is*function() tell it.
+
+    A plain function answers from its code flags, which is what inspect reads too, so importing
+    an agent module does not import inspect; anything else (methods, partials, callable objects, a
+    function marked with inspect.markcoroutinefunction) asks inspect itself.
+    """
+    if type(func) is FunctionType and not hasattr(func, "_is_coroutine_marker"):
+        flags = func.__code__.co_flags
+        return flags & _CO_ASYNC_GENERATOR, flags & _CO_GENERATOR, flags & _CO_COROUTINE
+    import inspect
+    return inspect.isasyncgenfunction(func), inspect.isgeneratorfunction(func), inspect.iscoroutinefunction(func)

@@ -30,4 +30,5 @@ Modules, in the order a run meets them:
     worker    one request to one response; the request loop
     main      start-up, the ready line, exit codes (0, 3 not ready, 130 SIGINT)
     errors    setup errors and tracebacks without the worker's frames
+    bytecode  the runtime folder's .pyc files, also under PYTHONDONTWRITEBYTECODE (before the rest)
 """

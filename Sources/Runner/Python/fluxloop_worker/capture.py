@@ -23,11 +23,13 @@ class TextStreamTraits:
 
 
 class Capture(TextStreamTraits, io.StringIO):
-    """Per-run stand-in for sys.stdout / sys.stderr."""
+    """Per-run stand-in for sys.stdout (Capture()) / sys.stderr (ErrorCapture()).
 
-    def __init__(self, fd):
-        super().__init__()
-        self._fd = fd
+    No __init__ of its own: a run makes two of these, and StringIO's own constructor is
+    many times cheaper than a Python-level one. The descriptor is a class attribute.
+    """
+
+    _fd = 1
 
     @property
     def buffer(self):
@@ -37,6 +39,12 @@ class Capture(TextStreamTraits, io.StringIO):
         # Code that writes to the descriptor (subprocesses) reaches the worker's
         # stderr: not captured, but it cannot corrupt the protocol.
         return self._fd
+
+
+class ErrorCapture(Capture):
+    """The per-run stand-in for sys.stderr."""
+
+    _fd = 2
 
 
 class ByteSink:
@@ -67,8 +75,8 @@ class RunOutput:
     __slots__ = ("out", "err", "_saved")
 
     def __init__(self):
-        self.out = Capture(1)
-        self.err = Capture(2)
+        self.out = Capture()
+        self.err = ErrorCapture()
         self._saved = None
 
     def __enter__(self):

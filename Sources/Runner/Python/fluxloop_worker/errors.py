@@ -3,7 +3,6 @@
 import importlib
 import os
 import sys
-import traceback
 
 from .protocol import fallback_text
 
@@ -39,6 +38,7 @@ def _is_internal_frame(filename):
 
 def format_exception(exc):
     """Traceback text without the worker's own leading frames."""
+    import traceback  # only failed runs pay for it
     tb = exc.__traceback__
     start = tb
     while start is not None and _is_internal_frame(start.tb_frame.f_code.co_filename):

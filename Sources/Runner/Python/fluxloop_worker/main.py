@@ -2,15 +2,11 @@
 
 import os
 import sys
-import threading
-import traceback
 
-from .binding import CallPlan
 from .config import load_config, setup_paths, stream_path
 from . import limits
 from .errors import SetupError, error_object, exc_text
 from .protocol import Channel
-from .replay import ReplayPlan
 from .targets import resolve_target
 from .worker import Interrupted, Worker
 
@@ -23,6 +19,8 @@ def main():
         try:
             config = load_config()
             worker = start(config)
+            if wants_concurrency(config):
+                worker.prepare()  # inflight.py binds through worker.plan
             output_limit = config.get("max_output_bytes")
             if isinstance(output_limit, int) and output_limit > 0:
                 worker.max_output_bytes = output_limit
@@ -33,6 +31,7 @@ def main():
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
+            import traceback
             channel.send({"ready": False, "error": error_object(
                 type(exc).__name__, "the fluxloop worker could not start: %s: %s"
                 % (type(exc).__name__, exc_text(exc)), traceback.format_exc())})
@@ -43,6 +42,10 @@ def main():
             limit, mode, warning = inflight.plan(config, worker.target)
         channel.send(ready_line(config, limit, warning))
         if mode is None:
+            try:
+                worker.prepare()  # while the fluxloop command opens the experiment
+            except Exception:  # the first run reports it (Worker.call)
+                pass
             worker.serve(channel)
         else:
             inflight.InflightServer(worker, limit, mode).serve(channel)
@@ -52,20 +55,22 @@ def main():
 
 
 def start(config):
-    """The Worker for a configuration: paths set up, SDK configured, target resolved, plan made."""
+    """The Worker for a configuration: paths set up, SDK configured, target resolved; the call plan
+    only for replay, whose configuration must be checked before the ready line (else Worker.prepare)."""
     setup_paths(config)
     import fluxloop._context as ctx
     path = stream_path(config)
     if path is not None:
         ctx.stream_output_path = path
     target = resolve_target(config)
-    plan = CallPlan(target)
+    worker = Worker(target, None, ctx)
     replay = config.get("replay")
     if replay is not None:
         if not isinstance(replay, dict):
             raise SetupError("TypeError", "FLUXLOOP_WORKER_CONFIG replay must be an object")
-        plan = ReplayPlan(target, plan, replay, ctx.serialize)
-    return Worker(target, plan, ctx)
+        from .replay import ReplayPlan  # only replay_args experiments need it
+        worker.plan = ReplayPlan(target, worker.prepare(), replay, ctx.serialize)
+    return worker
 
 
 def ready_line(config=None, limit=1, warning=None):
@@ -95,6 +100,10 @@ def terminate(code, channel, worker):
             stream.flush()
         except Exception:
             pass
+    # Looked up, not imported: an agent that started threads through it has imported it.
+    threading = sys.modules.get("threading")
+    if threading is None:
+        sys.exit(code)
     main_thread = threading.main_thread()
     if any(t is not main_thread and t.is_alive() and not t.daemon for t in threading.enumerate()):
         try:

@@ -1,13 +1,40 @@
 """The JSON-lines transport: private descriptors, request decoding, response encoding."""
 
 import json
+import json.encoder
 import os
-import re
-import traceback
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 _DECODE = json.JSONDecoder().decode
-_ID_PATTERN = re.compile(rb'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _make_encode():
+    """JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode, the same text.
+
+    Where the C encoder exists, one instance made here serves every response: JSONEncoder.encode
+    makes a new one per call, with a dict for circular checks. Responses are trees the worker
+    builds from serialised values, so a cycle cannot occur (it would fail with RecursionError and
+    take the sanitising path below).
+    """
+    plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+    def default(value):
+        raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
+
+    try:
+        encoder = json.encoder.c_make_encoder(
+            None, default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+    except TypeError:  # no C encoder (None), or one that takes other arguments
+        return plain
+    join = "".join
+
+    def encode(obj):
+        if type(obj) is str:
+            return json.encoder.encode_basestring(obj)
+        return join(encoder(obj, 0))
+    return encode
+
+
+_ENCODE = _make_encode()
 
 
 class Channel:
@@ -78,6 +105,7 @@ def encode(obj, serialize=None):
     try:
         return _ENCODE(sanitize(obj, serialize or fallback_text))
     except Exception as exc:  # last resort: still answer the request
+        import traceback
         return _ENCODE({
             "id": obj.get("id") if isinstance(obj, dict) else None,
             "error": {"type": "SerializationError",
@@ -114,7 +142,8 @@ def fallback_text(value):
 
 def guess_id(line):
     """The `id` of a request line that is not valid JSON, when one can be read from it."""
-    match = _ID_PATTERN.search(line)
+    import re  # only for lines that are not JSON
+    match = re.search(rb'"id"\s*:\s*"((?:[^"\\]|\\.)*)"', line)
     if match:
         try:
             return json.loads(b'"' + match.group(1) + b'"')

@@ -1,7 +1,6 @@
 """Resolving runner.target (and runner.factory) to the callable the worker runs."""
 
 import importlib
-import inspect
 import sys
 import types
 
@@ -134,6 +133,7 @@ def import_module(modname, spec, label):
 
 def _needs_instance(cls, name):
     """True when `name` on class `cls` is a plain function (an unbound method)."""
+    import inspect  # only for targets that name a method of a class
     try:
         raw = inspect.getattr_static(cls, name)
     except AttributeError:

@@ -1,8 +1,6 @@
 """Running requests: one agent call per request, its response, and the request loop."""
 
-import inspect
 import time
-import traceback
 
 from . import limits, output
 from .capture import RunOutput
@@ -27,9 +25,21 @@ class Worker:
 
     def __init__(self, target, plan, ctx):
         self.target = target
-        self.plan = plan
+        self.plan = plan  # None until prepare()
         self.ctx = ctx
         self.loop = None
+
+    def prepare(self):
+        """Make the call plan (binding.py) if start-up left it for later.
+
+        main.py calls it right after the ready line, while the fluxloop command opens the
+        experiment: reading the target's signature imports inspect, which nothing before the
+        ready line needs.
+        """
+        if self.plan is None:
+            from .binding import CallPlan
+            self.plan = CallPlan(self.target)
+        return self.plan
 
     def event_loop(self):
         import asyncio
@@ -43,6 +53,7 @@ class Worker:
         t = type(result)
         if t is str or t is dict or t is list or result is None:
             return result
+        import inspect  # imported after the ready line (main.py); here it costs a dict lookup
         if inspect.isasyncgen(result):
             chunks = self.event_loop().run_until_complete(_drain_async(result))
             return self.ctx.join_chunks(chunks)[0]
@@ -62,7 +73,7 @@ class Worker:
         ctx.active_run = run
         result = log = error = None
         try:
-            args, kwargs, log = self.plan.bind(req)
+            args, kwargs, log = (self.plan or self.prepare()).bind(req)
             result = self.finish_value(self.target(*args, **kwargs))
         except BaseException as exc:  # agent failures, SystemExit and KeyboardInterrupt included
             error = exc
@@ -137,6 +148,7 @@ class Worker:
             except KeyboardInterrupt:
                 raise Interrupted() from None
             except Exception as exc:  # a worker bug: still answer
+                import traceback
                 resp = {"id": req.get("id"), "error": {
                     "type": "WorkerError",
                     "message": "the fluxloop worker failed: %s: %s" % (type(exc).__name__, exc),
@@ -160,6 +172,8 @@ def add_trace_fields(resp, run, ctx):
 
     Each key is sent only when set, so runs of agents that never call the context answer as before.
     """
+    if run.sdk is None:  # the agent never asked for its context: nothing set, nothing to take
+        return
     try:
         fields = ctx.take_trace_fields(run)
     except Exception:  # a value the SDK could not make JSON-ready must not cost the run its answer

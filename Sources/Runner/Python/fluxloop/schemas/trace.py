@@ -4,50 +4,11 @@ Standard library only; see fluxloop._model for the model base.
 """
 
 from datetime import datetime
-from enum import Enum
 from typing import Any, Dict, List, Optional, Union
 from uuid import UUID, uuid4
 
+from .._enums import ObservationLevel, ObservationType, ScoreDataType, TraceStatus
 from .._model import BaseModel, Field, FieldGroup, ValidationError
-
-
-class TraceStatus(str, Enum):
-    """Status of a trace execution."""
-
-    PENDING = "pending"
-    RUNNING = "running"
-    SUCCESS = "success"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-class ObservationType(str, Enum):
-    """Type of observation in the trace hierarchy."""
-
-    SPAN = "span"
-    EVENT = "event"
-    GENERATION = "generation"
-    TOOL = "tool"
-    AGENT = "agent"
-    CHAIN = "chain"
-    EVALUATION = "evaluation"
-
-
-class ObservationLevel(str, Enum):
-    """Log level for observations."""
-
-    DEBUG = "debug"
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-
-class ScoreDataType(str, Enum):
-    """Data type of score values."""
-
-    NUMERIC = "numeric"
-    BOOLEAN = "boolean"
-    CATEGORICAL = "categorical"
 
 
 class Score(BaseModel):
