@@ -62,7 +62,10 @@ public final class Database {
     }
 
     /// Process-wide settings that SQLite accepts only before its first connection.
-    private static let configureLibrary: Void = { _ = csqlite_disable_memory_statistics() }()
+    private static let configureLibrary: Void = {
+        _ = csqlite_disable_memory_statistics()
+        _ = csqlite_keep_statement_journals_in_memory()
+    }()
 
     deinit {
         if let checkpointer {

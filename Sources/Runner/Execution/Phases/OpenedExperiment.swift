@@ -50,7 +50,7 @@ struct OpenedExperiment {
                 try await writer.reopen(experimentID: experimentID)
             }
         } else {
-            experimentID = UUID().uuidString.lowercased()
+            experimentID = RandomUUID.lowercased()
             let record = ExperimentRecord(
                 id: experimentID, name: config.name, description: config.description, startedAt: Timestamp.now(),
                 plannedRuns: target.runs.count, outputDirectory: folder.path(percentEncoded: false),
