@@ -81,6 +81,9 @@ public enum ExperimentRunner {
             try await experiment.runWorkers(firstWorker: firstWorker, launch: launch, dispatcher: dispatcher,
                                             progress: progress, stop: stop, console: console)
         }
+        // No run is left for the first worker, whose scope lasts until the report: end of input lets it exit (the
+        // interpreter's shutdown takes milliseconds) while the experiment is exported.
+        await firstWorker.closeInput()
         if let claims {
             return try await experiment.finishShared(claims, ran: ran, interrupted: monitor.interrupted, console: console)
         }

@@ -130,6 +130,13 @@ public final class Database {
         sqlite3_wal_hook(handle, checkpointHook, Unmanaged.passUnretained(checkpointer).toOpaque())
     }
 
+    /// Starts copying the whole write-ahead log into the file on the checkpoint connection and returns at once
+    /// (nothing without one). Once a writer has written its last, this moves the disk's syncs off the path of
+    /// its close: closing the last connection checkpoints whatever is left, and waits for the disk meanwhile.
+    public func checkpointInBackground() {
+        checkpointer?.start()
+    }
+
     /// Runs one or more SQL statements that return no rows.
     public func execute(_ sql: String) throws(DatabaseError) {
         var message: UnsafeMutablePointer<CChar>?
