@@ -88,8 +88,9 @@ public enum ExperimentRunner {
             return try await experiment.finishShared(claims, ran: ran, interrupted: monitor.interrupted, console: console)
         }
         let status: ExperimentStatus = ran.fatalError != nil ? .failed : (monitor.interrupted ? .interrupted : .completed)
-        let exported = try await experiment.finish(status: status, scorer: ran.scorer)
+        // An experiment that stopped early is exported, but gets no report.
+        let finished = try await experiment.finish(status: status, scorer: ran.scorer, afterExport: ran.fatalError == nil)
         if let fatalError = ran.fatalError { throw RunError.storage("the experiment stopped early: \(fatalError)") }
-        return try await experiment.report(status: status, exported: exported, console: console)
+        return try await experiment.report(status: status, exported: finished.exported, message: finished.message, console: console)
     }
 }
