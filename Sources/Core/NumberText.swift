@@ -25,6 +25,16 @@ public enum NumberText {
         let scale = power(digits)
         let rounded = (value * scale).rounded() / scale
         if rounded == rounded.rounded() { return String(Int(rounded)) }
+        // Below 10^15 units the double nearest to units / 10^digits is within far less than half a unit of it,
+        // so printf would print exactly these digits: written from the integer, without printf's cost (a report
+        // draws hundreds of thousands of these numbers).
+        let units = (value * scale).rounded()
+        if abs(units) < 1e15, digits <= 15 {
+            let whole = Int(abs(units)), divisor = Int(scale)
+            var text = (units < 0 ? "-" : "") + String(whole / divisor) + "." + zeroPadded(String(whole % divisor), digits)
+            while text.last == "0" { text.removeLast() }
+            return text
+        }
         var text = fixed(rounded, digits: digits)
         while text.last == "0" { text.removeLast() }
         return text

@@ -132,6 +132,8 @@ public final class ExperimentStore {
                 .execute(status.rawValue, completedAt, id)
             try recordPercentiles(experimentID: id)
         }
+        // The experiment's last write: its export and report only read, meanwhile the log is copied back.
+        database.checkpointInBackground()
     }
 
     /// Stores the nearest-rank p50 and p95 of the experiment's run durations on its row, so that listing a long

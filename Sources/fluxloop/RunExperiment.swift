@@ -137,15 +137,16 @@ extension Fluxloop.Run {
             if code != 0 { throw ExitCode(code) }
         }
     
-        /// The HTML report, written from the database once the folder is exported. A report that cannot be written
+        /// The HTML report, written from the database while the folder is exported. A report that cannot be written
         /// does not undo the experiment: it is a warning, and `fluxloop report` can write it again.
-        @Sendable static func writeReport(_ experiment: ExportedExperiment, console: Console) {
+        @Sendable static func writeReport(_ experiment: ExportedExperiment) -> AfterExportMessage {
             do {
                 let written = try ReportQuery.writeExperimentReport(
                     databasePath: experiment.databasePath, experimentID: experiment.experimentID, folder: experiment.folder)
-                console.line("📊 Report: \(written.file.path(percentEncoded: false))")
+                return { $0.line("📊 Report: \(written.file.path(percentEncoded: false))") }
             } catch {
-                console.warn("the HTML report could not be written (\(error.userMessage)); write it with `fluxloop report \(experiment.experimentID)`")
+                let message = "the HTML report could not be written (\(error.userMessage)); write it with `fluxloop report \(experiment.experimentID)`"
+                return { $0.warn(message) }
             }
         }
     }

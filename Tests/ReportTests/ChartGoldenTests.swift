@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Testing
 @testable import Report
@@ -66,5 +67,41 @@ import Testing
         #expect(Stats.passAtK(n: 4, c: 0, k: 2) == 0)
         #expect(abs(h2 - oneSixth) < 1e-12)
         #expect(Stats.passHatK(n: 4, c: 4, k: 3) == 1)
+    }
+
+    /// The chart's linear pass^k curve gives the quadratic definition's values bit for bit, so the report's
+    /// numbers do not move.
+    @Test func passHatKCurveMatchesDefinition() {
+        for (n, c) in [(1, 1), (1, 0), (7, 3), (50, 50), (333, 217), (1000, 999)] {
+            for maxK in [1, n / 2 + 1, n] {
+                let curve = Stats.passHatKCurve(n: n, c: c, maxK: maxK)
+                #expect(curve.count == maxK)
+                for k in 1...maxK where curve[k - 1].bitPattern != Stats.passHatK(n: n, c: c, k: k).bitPattern {
+                    Issue.record("n \(n) c \(c) k \(k): \(curve[k - 1]) != \(Stats.passHatK(n: n, c: c, k: k))")
+                }
+            }
+        }
+        #expect(Stats.passHatKCurve(n: 0, c: 0, maxK: 2) == [0, 0])
+    }
+
+    /// Chart coordinates are written from integers below 10^15 units; the text is what printf's `%.Nf` gives.
+    @Test func trimmedMatchesPrintf() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0.5, -0.5, 0.125, 0.005, -0.005, 1.005, 2.675, 99.995, 1e12 + 0.37, -123456.789, 0.01, 1e-9]
+        for _ in 0..<20_000 {
+            let magnitude = Double.random(in: -3...13, using: &generator)
+            values.append((Bool.random(using: &generator) ? 1 : -1) * pow(10, magnitude) * Double.random(in: 1..<10, using: &generator))
+        }
+        for value in values {
+            for digits in [1, 2, 3, 6] {
+                let scale = pow(10, Double(digits))
+                let rounded = (value * scale).rounded() / scale
+                guard rounded != rounded.rounded() else { continue }
+                var expected = String(format: "%.\(digits)f", rounded)
+                while expected.last == "0" { expected.removeLast() }
+                let text = NumberText.trimmed(value, digits: digits)
+                if text != expected { Issue.record("\(value) with \(digits) digits: \(text), printf \(expected)") }
+            }
+        }
     }
 }

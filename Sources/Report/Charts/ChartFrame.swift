@@ -14,12 +14,16 @@ struct ChartFrame {
     /// Renders an SVG to a string: frame, then `body` in plot coordinates.
     static func render(label: String, height: Double = ChartFrame.height, _ body: (Markup, ChartFrame) -> Void) -> String {
         let sink = StringSink()
-        let m = Markup(sink)
+        render(into: Markup(sink), label: label, height: height, body)
+        return sink.output
+    }
+
+    /// Renders an SVG into `m` as it is drawn, for a chart too large to hold as a string first.
+    static func render(into m: Markup, label: String, height: Double = ChartFrame.height, _ body: (Markup, ChartFrame) -> Void) {
         m.el(.svg, .svg(.xmlns, "http://www.w3.org/2000/svg"), .svg(.viewBox, "0 0 \(Int(width)) \(Int(height))"),
              .cls("chart"), .role("img"), .aria(label: label)) {
             body(m, ChartFrame())
         }
-        return sink.output
     }
 
     /// Horizontal grid lines with y labels for values 0...maxValue.

@@ -76,14 +76,28 @@ public enum Charts {
 
     /// pass@k and pass^k averaged over inputs, for k = 1...maxK.
     public static func passAtK(_ inputs: [InputStats]) -> String {
+        let sink = StringSink()
+        passAtK(inputs, into: Markup(sink))
+        return sink.output
+    }
+
+    /// `passAtK(_:)` written into `m` as it is drawn: two points per k, so 100,000 runs of one input draw
+    /// 200,000 points, a string of about 20 MB (twice that while it grows) if built first.
+    public static func passAtK(_ inputs: [InputStats], into m: Markup) {
         let maxK = inputs.map(\.runs).min() ?? 0
-        return ChartFrame.render(label: "pass@k and pass^k") { m, f in
+        ChartFrame.render(into: m, label: "pass@k and pass^k") { m, f in
             guard maxK >= 1 else { return }
             f.yAxis(m, maxValue: 1) { NumberText.wholePercent($0) }
             let ks = Array(1...maxK)
             func x(_ k: Int) -> Double { ChartFrame.left + (maxK == 1 ? f.plotWidth / 2 : f.plotWidth * Double(k - 1) / Double(maxK - 1)) }
-            for (name, fill, fn) in [("pass@k", P.accent, Stats.passAtK), ("pass^k", P.accent2, Stats.passHatK)] {
-                let values = ks.map { k in inputs.reduce(0.0) { $0 + fn($1.runs, $1.passes, k) } / Double(inputs.count) }
+            let curves: [(String, String, (InputStats) -> [Double])] = [
+                ("pass@k", P.accent, { input in ks.map { Stats.passAtK(n: input.runs, c: input.passes, k: $0) } }),
+                ("pass^k", P.accent2, { input in Stats.passHatKCurve(n: input.runs, c: input.passes, maxK: maxK) }),
+            ]
+            for (name, fill, curve) in curves {
+                // Summed over the inputs in their order for each k, as one input's values at a time would be.
+                let perInput = inputs.map(curve)
+                let values = ks.indices.map { j in perInput.reduce(0.0) { $0 + $1[j] } / Double(inputs.count) }
                 let points = zip(ks, values).map { "\(NumberText.trimmed(x($0))),\(NumberText.trimmed(f.y($1)))" }.joined(separator: " ")
                 m.el(.polyline, .svg(.points, points), .svg(.fill, "none"), .svg(.stroke, fill), .svg(.strokeWidth, 2))
                 for (k, v) in zip(ks, values) {

@@ -59,7 +59,7 @@ enum ExperimentView {
                 Page.figure(m, "Pass rate per persona", svg: Charts.personaPassRate(s.personas))
                 Page.figure(m, "Pass rate per input across iterations", svg: Charts.inputConsistency(s.inputs))
                 if (s.inputs.map(\.runs).min() ?? 0) > 1 {
-                    Page.figure(m, "pass@k and pass^k", svg: Charts.passAtK(s.inputs))
+                    Page.figure(m, "pass@k and pass^k") { Charts.passAtK(s.inputs, into: m) }
                 }
                 if s.workers > 1 {
                     Page.figure(m, "Timeline (\(s.workers) workers)", svg: Charts.timeline(s.timeline))

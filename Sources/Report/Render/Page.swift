@@ -43,9 +43,14 @@ enum Page {
 
     /// A chart in a captioned figure.
     static func figure(_ m: Markup, _ caption: String, svg: String) {
+        figure(m, caption) { m.trusted(svg) }
+    }
+
+    /// A figure whose chart `draw` writes into `m` itself.
+    static func figure(_ m: Markup, _ caption: String, draw: () -> Void) {
         m.el(.figure) {
             m.el(.figcaption, text: caption)
-            m.trusted(svg)
+            draw()
         }
     }
 

@@ -41,22 +41,26 @@ public enum ExperimentRunner {
         // a shim such as pyenv's, which the other workers then start directly. Its scope holds the whole experiment.
         let stop = StopSignal()
         var started = false
+        // The database opens meanwhile; a worker that cannot start leaves it as it was.
+        let database = EarlyDatabase(path: prepared.databasePath)
         do {
             return try await AgentWorker.run(launch, stop: stop) { firstWorker in
                 started = true
                 if let executable = firstWorker.executable, !executable.isEmpty { launch.executable = executable }
                 return try await execute(options, console: console, prepared: prepared, target: target,
-                                         firstWorker: firstWorker, launch: launch, stop: stop)
+                                         firstWorker: firstWorker, launch: launch, stop: stop, database: database)
             }
         } catch where !started {
+            await database.discard()
             throw RunError.configuration("the agent could not be started (\(launch.summary)):\n\(error)")
         }
     }
 
     /// Runs the experiment once its first worker is ready: opens it, runs the workers, finishes and reports.
     private static func execute(_ options: RunOptions, console: Console, prepared: Preparation, target: Continuation.Target,
-                                firstWorker: AgentWorker, launch: WorkerLaunch, stop: StopSignal) async throws -> RunOutcome? {
-        let experiment = try await OpenedExperiment.open(options, prepared: prepared, target: target)
+                                firstWorker: AgentWorker, launch: WorkerLaunch, stop: StopSignal,
+                                database: EarlyDatabase) async throws -> RunOutcome? {
+        let experiment = try await OpenedExperiment.open(options, prepared: prepared, target: target, database: database)
 
         console.line("")
         console.line("▶️ Starting experiment...")
@@ -81,12 +85,16 @@ public enum ExperimentRunner {
             try await experiment.runWorkers(firstWorker: firstWorker, launch: launch, dispatcher: dispatcher,
                                             progress: progress, stop: stop, console: console)
         }
+        // No run is left for the first worker, whose scope lasts until the report: end of input lets it exit (the
+        // interpreter's shutdown takes milliseconds) while the experiment is exported.
+        await firstWorker.closeInput()
         if let claims {
             return try await experiment.finishShared(claims, ran: ran, interrupted: monitor.interrupted, console: console)
         }
         let status: ExperimentStatus = ran.fatalError != nil ? .failed : (monitor.interrupted ? .interrupted : .completed)
-        let exported = try await experiment.finish(status: status, scorer: ran.scorer)
+        // An experiment that stopped early is exported, but gets no report.
+        let finished = try await experiment.finish(status: status, scorer: ran.scorer, afterExport: ran.fatalError == nil)
         if let fatalError = ran.fatalError { throw RunError.storage("the experiment stopped early: \(fatalError)") }
-        return try await experiment.report(status: status, exported: exported, console: console)
+        return try await experiment.report(status: status, exported: finished.exported, message: finished.message, console: console)
     }
 }

@@ -22,7 +22,7 @@ struct InflightLoop: Sendable {
     /// A run on its way through the worker, with the attempts it already had.
     struct Attempt: Sendable {
         let run: PlannedRun
-        var traceID = UUID().uuidString.lowercased()
+        var traceID = RandomUUID.lowercased()
         var number = 1
         var errors: [JSON] = []
         /// In flight with others when their worker died: runs alone on the next worker.
@@ -182,7 +182,7 @@ struct InflightLoop: Sendable {
             var retry = attempt
             retry.errors.append(failure.json(attempt: attempt.number))
             retry.number += 1
-            retry.traceID = UUID().uuidString.lowercased()
+            retry.traceID = RandomUUID.lowercased()
             if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
             return retry
         }

@@ -17,9 +17,11 @@ public struct RunOptions: Sendable {
     /// `--yes`: skip the confirmation prompt.
     public var assumeYes: Bool
     public var mode: Mode
-    /// Called once the experiment folder is exported, before the results table. The command line writes the
-    /// HTML report here: building it needs Query, which Runner does not import. Nil writes nothing more.
-    public var afterExport: (@Sendable (ExportedExperiment, Console) -> Void)?
+    /// Called once the experiment's last write is done, while its folder is exported (on a thread of its own, so
+    /// that the two overlap), and returns what to tell the user, which is printed after the export's lines,
+    /// before the results table. The command line writes the HTML report here: building it needs Query, which
+    /// Runner does not import. Nil writes nothing more.
+    public var afterExport: (@Sendable (ExportedExperiment) -> AfterExportMessage)?
 
     /// Which runs to execute.
     public enum Mode: Sendable, Equatable {
@@ -50,7 +52,10 @@ public struct RunOptions: Sendable {
     }
 }
 
-/// An experiment whose folder has just been exported.
+/// What `RunOptions.afterExport` tells the user, printed in its turn.
+public typealias AfterExportMessage = @Sendable (Console) -> Void
+
+/// An experiment whose folder is exported (`RunOptions.afterExport`).
 public struct ExportedExperiment: Sendable {
     public var experimentID: String
     public var folder: URL

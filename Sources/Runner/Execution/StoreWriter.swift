@@ -17,19 +17,29 @@ actor StoreWriter {
     func create(_ experiment: ExperimentRecord) throws { try store.createExperiment(experiment) }
 
     /// Commits finished runs from `queue` until it is closed. Whatever arrived while the previous commit was
-    /// being written goes into the next transaction together (group commit), so a run waits at most one
-    /// commit before it is durable, and a fast agent is not held back by one commit per run.
+    /// being written, or within `commitInterval` of its start, goes into the next transaction together (group
+    /// commit), so a run waits at most one commit and `commitInterval` before it is durable, and a fast agent
+    /// is not held back by one commit per run.
     /// Returns the first error; runs after it are not saved. Progress is reported by `ResultQueue.push`, not here.
     func drain(_ queue: ResultQueue, experimentID: String) async -> Error? {
-        while let batch = await queue.next() {
+        var notBefore = ContinuousClock.now
+        while true {
+            await queue.pause(until: notBefore)
+            guard let batch = await queue.next() else { return nil }
+            notBefore = ContinuousClock.now.advanced(by: Self.commitInterval)
             do {
                 try store.appendTraces(batch.map { try $0.get() }, experimentID: experimentID)
             } catch {
                 return error
             }
         }
-        return nil
     }
+
+    /// The shortest time from one commit's start to the next one's. A fast agent finishes a run every few
+    /// hundred microseconds, and a commit per run (each writing its pages to the log) cost more than the run;
+    /// waiting this long between commits gathers those runs into one transaction. A slow agent's run, arriving
+    /// after the interval, is committed at once; closing the queue (the end, Ctrl-C) ends the wait at once.
+    static let commitInterval = Duration.milliseconds(10)
 
     /// The scoring runs are committed into (Scoring/RunScorer.swift): a resume continues its experiment's latest one
     /// when the config is unchanged.
@@ -71,6 +81,9 @@ final class ResultQueue: @unchecked Sendable {
     private var pending: [Item] = []
     private var closed = false
     private var waiter: CheckedContinuation<[Item]?, Never>?
+    /// The writer pausing between commits (`pause(until:)`), and which pause it is, so a late timer cannot end a newer one.
+    private var sleeper: (pause: Int, continuation: CheckedContinuation<Void, Never>)?
+    private var pauses = 0
     /// Scores each run before it is queued, when the project has rule-based evaluators.
     private let scorer: RunScorer?
     /// Told of each run as it is queued.
@@ -101,7 +114,42 @@ final class ResultQueue: @unchecked Sendable {
             return
         }
         pending.append(trace)
+        let full = pending.count >= Self.fullBatch
         lock.unlock()
+        if full { wake() }
+    }
+
+    /// Runs after which a pausing writer commits at once: bounds what waits in memory.
+    static let fullBatch = 256
+
+    /// Waits until `deadline`, or less: until the queue is closed or holds `fullBatch` runs.
+    func pause(until deadline: ContinuousClock.Instant) async {
+        guard ContinuousClock.now < deadline else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if closed || pending.count >= Self.fullBatch {
+                lock.unlock()
+                continuation.resume()
+                return
+            }
+            pauses += 1
+            let pause = pauses
+            sleeper = (pause, continuation)
+            lock.unlock()
+            Task { [self] in
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                wake(pause)
+            }
+        }
+    }
+
+    /// Ends the writer's pause (only pause number `pause`, when given).
+    private func wake(_ pause: Int? = nil) {
+        lock.lock()
+        guard let sleeper, pause == nil || pause == sleeper.pause else { lock.unlock(); return }
+        self.sleeper = nil
+        lock.unlock()
+        sleeper.continuation.resume()
     }
 
     /// Everything queued so far (waiting for at least one run), or nil once closed and empty.
@@ -130,5 +178,6 @@ final class ResultQueue: @unchecked Sendable {
         self.waiter = nil
         lock.unlock()
         waiter?.resume(returning: nil)
+        wake()
     }
 }

@@ -120,7 +120,7 @@ enum TraceBuilder {
             }
         }
         return ObservationRecord(
-            id: json["id"]?.stringValue ?? UUID().uuidString.lowercased(),
+            id: json["id"]?.stringValue ?? RandomUUID.lowercased(),
             parentID: json["parent_observation_id"]?.stringValue,
             type: json["type"]?.stringValue ?? "span",
             name: json["name"]?.stringValue ?? "unnamed",

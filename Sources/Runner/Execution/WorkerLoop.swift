@@ -114,7 +114,7 @@ struct WorkerLoop {
     /// A run on its way through the worker, with the attempts it already had.
     private struct Attempt {
         let run: PlannedRun
-        var traceID = UUID().uuidString.lowercased()
+        var traceID = RandomUUID.lowercased()
         var number = 1
         var errors: [JSON] = []
         var requestID = ""
@@ -208,7 +208,7 @@ struct WorkerLoop {
         if let failure, let delay = policy.attempts.retryDelay(afterAttempt: head.number), !dispatcher.isStopped {
             head.errors.append(failure.json(attempt: head.number))
             head.number += 1
-            head.traceID = UUID().uuidString.lowercased()
+            head.traceID = RandomUUID.lowercased()
             if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
             queued.insert(head, at: 0)
             return

@@ -8,7 +8,7 @@ extension TraceBuilder {
     /// turns it into the trace row the store records.
     struct Conversation {
         let run: PlannedRun
-        let traceID = UUID().uuidString.lowercased()
+        let traceID = RandomUUID.lowercased()
         let persona: Persona?
         let serviceContext: String?
         private let startedAt = Timestamp.now()

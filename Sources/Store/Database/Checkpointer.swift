@@ -50,6 +50,11 @@ final class Checkpointer: @unchecked Sendable {
         if frames < requestedAt { requestedAt = 0 }
         guard frames - requestedAt >= backgroundFrames / 2 else { return }
         requestedAt = frames
+        start()
+    }
+
+    /// Starts a checkpoint of the whole log now, whatever its size; returns at once.
+    func start() {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return }

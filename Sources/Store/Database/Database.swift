@@ -62,7 +62,10 @@ public final class Database {
     }
 
     /// Process-wide settings that SQLite accepts only before its first connection.
-    private static let configureLibrary: Void = { _ = csqlite_disable_memory_statistics() }()
+    private static let configureLibrary: Void = {
+        _ = csqlite_disable_memory_statistics()
+        _ = csqlite_keep_statement_journals_in_memory()
+    }()
 
     deinit {
         if let checkpointer {
@@ -125,6 +128,13 @@ public final class Database {
         ) else { return }
         self.checkpointer = checkpointer
         sqlite3_wal_hook(handle, checkpointHook, Unmanaged.passUnretained(checkpointer).toOpaque())
+    }
+
+    /// Starts copying the whole write-ahead log into the file on the checkpoint connection and returns at once
+    /// (nothing without one). Once a writer has written its last, this moves the disk's syncs off the path of
+    /// its close: closing the last connection checkpoints whatever is left, and waits for the disk meanwhile.
+    public func checkpointInBackground() {
+        checkpointer?.start()
     }
 
     /// Runs one or more SQL statements that return no rows.

@@ -39,7 +39,7 @@ actor ClaimedRuns {
 
     init(url: String, experimentID: String, runs: [PlannedRun], lease: Double, workers: Int,
          progress: ProgressReporter) throws {
-        let participant = UUID().uuidString.lowercased()
+        let participant = RandomUUID.lowercased()
         claims = try PlannedRunClaims(url: url, experimentID: experimentID, participant: participant)
         self.participant = participant
         self.runs = Dictionary(runs.map { ($0.runIndex, $0) }, uniquingKeysWith: { first, _ in first })

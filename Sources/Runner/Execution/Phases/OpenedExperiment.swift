@@ -15,14 +15,16 @@ struct OpenedExperiment {
 
     var config: ExperimentConfig { prepared.project.config }
 
-    static func open(_ options: RunOptions, prepared: Preparation, target: Continuation.Target) async throws -> OpenedExperiment {
+    /// `database` has been opening while the first worker started; a folder that cannot be created discards it.
+    static func open(_ options: RunOptions, prepared: Preparation, target: Continuation.Target,
+                     database: EarlyDatabase) async throws -> OpenedExperiment {
         let config = prepared.project.config
         // A resume continues its experiment in place; a new run or a rerun of failures starts a new one.
         let resumed: ExperimentRecord? = switch options.mode {
         case .resume, .join: target.experiment
         default: nil
         }
-        // The folder before the database: an output folder that cannot be written must leave nothing behind.
+        // An output folder that cannot be written must leave nothing behind: the database opened meanwhile goes too.
         // On a server the experiment's folder is another machine's: this one exports into a folder of its own.
         let folder: URL
         if let path = resumed?.outputDirectory, !prepared.onServer {
@@ -31,12 +33,13 @@ struct OpenedExperiment {
             do {
                 folder = try ExperimentFolder.create(in: config.outputDirectory, name: config.name)
             } catch {
+                await database.discard()
                 throw RunError.configuration("\(error)")
             }
         }
         let writer: StoreWriter
         do {
-            writer = try StoreWriter(path: prepared.databasePath)
+            writer = try await database.writer()
         } catch {
             if resumed == nil || prepared.onServer { try? FileManager.default.removeItem(at: folder) }
             throw RunError.configuration("cannot use the database \(prepared.displayDatabase): \(error)")
@@ -50,7 +53,7 @@ struct OpenedExperiment {
                 try await writer.reopen(experimentID: experimentID)
             }
         } else {
-            experimentID = UUID().uuidString.lowercased()
+            experimentID = RandomUUID.lowercased()
             let record = ExperimentRecord(
                 id: experimentID, name: config.name, description: config.description, startedAt: Timestamp.now(),
                 plannedRuns: target.runs.count, outputDirectory: folder.path(percentEncoded: false),
