@@ -101,17 +101,17 @@ extension PostgresExperimentStore {
     /// each commit scan the plan over and over (see `PlannedRunClaims.claim`). The rows are locked first, in plan
     /// order and rechecked after any wait, then updated by their keys on the index.
     private func markDone(_ indexes: [Int], experimentID: String, participant: String) throws -> Set<Int> {
-        let wanted = PGValue.text("{" + indexes.map(String.init).joined(separator: ",") + "}")
+        func integers(_ values: [Int]) -> PGValue { .text("{" + values.map(String.init).joined(separator: ",") + "}") }
         let open = try connection.query("""
             SELECT run_index FROM planned_runs
             WHERE experiment_id = $1 AND run_index = ANY($2::integer[]) AND NOT done
             ORDER BY run_index FOR UPDATE
-            """, [.text(experimentID), wanted]).compactMap { try $0.int("run_index") }
+            """, [.text(experimentID), integers(indexes)]).compactMap { try $0.int("run_index") }
         guard !open.isEmpty else { return [] }
         _ = try connection.execute("""
             UPDATE planned_runs SET done = true, claimed_by = $3, lease_until = NULL
             WHERE experiment_id = $1 AND run_index = ANY($2::integer[])
-            """, [.text(experimentID), .text("{" + open.map(String.init).joined(separator: ",") + "}"), .text(participant)])
+            """, [.text(experimentID), integers(open), .text(participant)])
         return Set(open)
     }
 }
