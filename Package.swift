@@ -75,6 +75,7 @@ let package = Package(
         .executableTarget(name: "fluxloop-evaluation-bench", dependencies: ["Evaluation"], path: "bench/EvaluationBench"),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "PostgresStoreTests", dependencies: ["Core", "PostgresStore", "Store", "TeamStore", "TestSupport"]),
+        .testTarget(name: "QueryTests", dependencies: ["Evaluation", "Query", "Store"]),
         .testTarget(name: "RunnerTests", dependencies: ["Core", "Runner", "Store", "Evaluation", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

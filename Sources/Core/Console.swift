@@ -23,18 +23,26 @@ public final class Console: @unchecked Sendable {
     /// Writes without a newline (for redrawing a status line).
     public func raw(_ text: String) { write(text, to: 1) }
 
+    /// Writes UTF-8 bytes as they are: a large result needs no String made of it first.
+    public func raw(utf8 bytes: [UInt8]) {
+        lock.lock(); defer { lock.unlock() }
+        bytes.withUnsafeBufferPointer { Self.writeAll($0, to: 1) }
+    }
+
     /// Unbuffered, whole writes: progress lines must reach a pipe as they happen.
     private func write(_ text: String, to fd: Int32) {
         lock.lock(); defer { lock.unlock() }
         var copy = text
-        copy.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
+        copy.withUTF8 { Self.writeAll($0, to: fd) }
+    }
+
+    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
         }
     }
 

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Store
 
 /// `query compare A B [C...]`: experiments side by side, then input by input, against A.
@@ -12,12 +13,11 @@ public enum CompareQuery {
             let records = try references.map { try store.resolveExperiment($0) }
             // Each experiment's overview comes from the same read as its inputs, so the two always agree.
             let statistics = try store.inputStatistics(experimentIDs: records.map(\.id))
-            let overviews = zip(records, statistics).map { ExperimentOverview($0, inputs: $1) }
-            let comparison = Comparison(experiments: overviews, statistics: statistics)
-            let tests = statistics.indices.dropFirst().map {
-                CompareStatistics(baseline: statistics[0], other: statistics[$0], experiment: $0, alpha: alpha)
-            }
-            context.emit(report(comparison, tests: tests))
+            let (comparison, tests) = analyse(records, statistics, alpha: alpha)
+            let overviews = comparison.experiments
+            let shown = report(comparison, tests: tests)
+            context.emit(shown)
+            context.leaveToProcessEnd(statistics, comparison, tests, shown)
             if failOnRegression, let failed = tests.first(where: { $0.statistics.isRegression }) {
                 let s = failed.statistics
                 let what = s.verdict == .regressed
@@ -29,6 +29,31 @@ public enum CompareQuery {
                 throw QueryError.regressions(count: comparison.regressions.count, baseline: overviews[0].id)
             }
         }
+    }
+
+    /// The overviews, the changes and the tests of `statistics`. Each needs only the statistics and takes some
+    /// milliseconds of sorting, hashing or resampling at 100,000 runs, so they are worked out side by side.
+    static func analyse(_ records: [ExperimentRecord], _ statistics: [[InputStatistics]],
+                        alpha: Double) -> (Comparison, [CompareStatistics]) {
+        let count = records.count
+        let overviews = Locked([ExperimentOverview?](repeating: nil, count: count))
+        let tests = Locked([CompareStatistics?](repeating: nil, count: count))
+        let changes = Locked<Comparison.Changes?>(nil)
+        // Job 0 works out the changes, jobs 1..<count test experiment `job` against A, the rest are the overviews.
+        DispatchQueue.concurrentPerform(iterations: 2 * count) { job in
+            if job == 0 {
+                let result = Comparison.Changes(statistics: statistics)
+                changes.withLock { $0 = result }
+            } else if job < count {
+                let result = CompareStatistics(baseline: statistics[0], other: statistics[job], experiment: job, alpha: alpha)
+                tests.withLock { $0[job] = result }
+            } else {
+                let index = job - count
+                let result = ExperimentOverview(records[index], inputs: statistics[index])
+                overviews.withLock { $0[index] = result }
+            }
+        }
+        return (Comparison(experiments: overviews.value.map { $0! }, changes: changes.value!), tests.value.compactMap { $0 })
     }
 
     static func report(_ c: Comparison, tests: [CompareStatistics] = []) -> QueryReport {
@@ -51,7 +76,7 @@ public enum CompareQuery {
             ])
         }
         let shared = c.rows.filter(\.presentInAll)
-        let inputs: [JSON] = shared.map { row in
+        let inputs: [JSON] = shared.concurrentMap { row in
             .object([
                 ("input", .string(row.key.input)), ("persona", Figures.text(row.key.persona)),
                 ("runs", .array(row.stats.map { .int($0!.runs) })),
@@ -124,7 +149,7 @@ public enum CompareQuery {
             inputColumns += [ReportColumn("success \(label(index))", .rate), ReportColumn("median \(label(index))", .milliseconds)]
         }
         inputColumns.append(ReportColumn("output changed", .bool))
-        let inputs = ReportTable(title: "Inputs in every experiment", columns: inputColumns, rows: shared.map { row in
+        let inputs = ReportTable(title: "Inputs in every experiment", columns: inputColumns, rows: shared.concurrentMap { row in
             [.string(row.key.input), Figures.text(row.key.persona)]
                 + row.stats.flatMap { [Figures.rate($0!.successRate), Figures.ms($0!.medianDurationMs)] }
                 + [.bool(Comparison.outputChanged(row))]

@@ -24,48 +24,82 @@ public struct Comparison: Sendable {
 
     public let experiments: [ExperimentOverview]
     /// Every input of every experiment: the baseline's in plan order, then the others' new ones.
-    public let rows: [InputRow]
+    public var rows: [InputRow] { changes.rows }
     /// Inputs that passed every run of the baseline and failed some run of another experiment.
-    public let regressions: [Change]
+    public var regressions: [Change] { changes.regressions }
     /// Inputs that failed some run of the baseline and passed every run of another experiment.
-    public let improvements: [Change]
+    public var improvements: [Change] { changes.improvements }
     /// Inputs whose median duration grew past both `slowerRatio` and `slowerMilliseconds`.
-    public let slower: [Change]
+    public var slower: [Change] { changes.slower }
+    private let changes: Changes
 
     public init(experiments: [ExperimentOverview], statistics: [[InputStatistics]]) {
+        self.init(experiments: experiments, changes: Changes(statistics: statistics))
+    }
+
+    /// `changes` are worked out from the same statistics as `experiments`; apart, so that the two can be
+    /// computed side by side.
+    public init(experiments: [ExperimentOverview], changes: Changes) {
         self.experiments = experiments
-        var order: [InputKey] = []
-        var seen = Set<InputKey>()
-        var tables: [[InputKey: InputStatistics]] = []
-        for list in statistics {
-            var table: [InputKey: InputStatistics] = [:]
-            table.reserveCapacity(list.count)
-            for stats in list {
-                let key = stats.key
-                table[key] = stats
-                if seen.insert(key).inserted { order.append(key) }
-            }
-            tables.append(table)
-        }
-        rows = order.map { key in InputRow(key: key, stats: tables.map { $0[key] }) }
-        var regressions: [Change] = [], improvements: [Change] = [], slower: [Change] = []
-        for other in experiments.indices.dropFirst() {
-            for row in rows {
-                guard let base = row.stats[0], let current = row.stats[other] else { continue }
-                let change = Change(key: row.key, experiment: other, baseline: base, current: current)
-                // Passing, not merely succeeding: where the experiments are scored, a low score is a failure too.
-                if ChangeRules.isRegression(baseRuns: base.runs, basePasses: base.passes, runs: current.runs, passes: current.passes) {
-                    regressions.append(change)
+        self.changes = changes
+    }
+
+    /// The rows and the changes against the baseline, which need only the input statistics.
+    public struct Changes: Sendable {
+        let rows: [InputRow]
+        let regressions: [Change], improvements: [Change], slower: [Change]
+
+        public init(statistics: [[InputStatistics]]) {
+            let rows = Self.alignedRows(statistics) ?? Self.rows(statistics)
+            var regressions: [Change] = [], improvements: [Change] = [], slower: [Change] = []
+            for other in statistics.indices.dropFirst() {
+                for row in rows {
+                    guard let base = row.stats[0], let current = row.stats[other] else { continue }
+                    let change = Change(key: row.key, experiment: other, baseline: base, current: current)
+                    // Passing, not merely succeeding: where the experiments are scored, a low score is a failure too.
+                    if ChangeRules.isRegression(baseRuns: base.runs, basePasses: base.passes, runs: current.runs, passes: current.passes) {
+                        regressions.append(change)
+                    }
+                    if ChangeRules.isImprovement(baseRuns: base.runs, basePasses: base.passes, runs: current.runs, passes: current.passes) {
+                        improvements.append(change)
+                    }
+                    if ChangeRules.isSlower(baseMedianMs: base.medianDurationMs, medianMs: current.medianDurationMs) { slower.append(change) }
                 }
-                if ChangeRules.isImprovement(baseRuns: base.runs, basePasses: base.passes, runs: current.runs, passes: current.passes) {
-                    improvements.append(change)
-                }
-                if ChangeRules.isSlower(baseMedianMs: base.medianDurationMs, medianMs: current.medianDurationMs) { slower.append(change) }
             }
+            self.rows = rows
+            self.regressions = regressions
+            self.improvements = improvements
+            self.slower = slower
         }
-        self.regressions = regressions
-        self.improvements = improvements
-        self.slower = slower
+
+        /// Rows by key: the baseline's inputs in order, then each other experiment's new ones.
+        static func rows(_ statistics: [[InputStatistics]]) -> [InputRow] {
+            var order: [InputKey] = []
+            var seen = Set<InputKey>()
+            var tables: [[InputKey: InputStatistics]] = []
+            for list in statistics {
+                var table: [InputKey: InputStatistics] = [:]
+                table.reserveCapacity(list.count)
+                for stats in list {
+                    let key = stats.key
+                    table[key] = stats
+                    if seen.insert(key).inserted { order.append(key) }
+                }
+                tables.append(table)
+            }
+            return order.map { key in InputRow(key: key, stats: tables.map { $0[key] }) }
+        }
+
+        /// The same rows when every experiment lists the same inputs in the same order, as runs of one plan do:
+        /// comparing neighbours costs less than hashing 10,000 inputs per experiment.
+        static func alignedRows(_ statistics: [[InputStatistics]]) -> [InputRow]? {
+            guard let base = statistics.first else { return [] }
+            for list in statistics.dropFirst() {
+                guard list.count == base.count else { return nil }
+                for (a, b) in zip(base, list) where a.input != b.input || a.persona != b.persona { return nil }
+            }
+            return base.indices.map { index in InputRow(key: base[index].key, stats: statistics.map { $0[index] }) }
+        }
     }
 
     /// True when some experiment's set of distinct successful outputs differs from the baseline's.

@@ -6,7 +6,7 @@ public enum ReportRenderer {
     public static func render(_ report: QueryReport, as format: OutputFormat) -> String {
         switch format {
         case .json:
-            return report.json.pretty() + "\n"
+            return String(decoding: jsonUTF8(report), as: UTF8.self)
         case .jsonl:
             return report.lines.map { $0.text + "\n" }.joined()
         case .csv:
@@ -16,6 +16,13 @@ public enum ReportRenderer {
         case .markdown:
             return sections(report, TextTable.markdown)
         }
+    }
+
+    /// The `json` output as bytes, which `QueryContext.emit` prints without making a String of 4 MB first.
+    static func jsonUTF8(_ report: QueryReport) -> [UInt8] {
+        var bytes = report.json.prettyUTF8()
+        bytes.append(0x0A)
+        return bytes
     }
 
     private static func sections(_ report: QueryReport, _ draw: (ReportTable) -> String) -> String {

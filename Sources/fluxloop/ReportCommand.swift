@@ -50,11 +50,13 @@ extension DatabaseLocation {
     func queryContext(format: OutputFormat? = nil) -> QueryContext {
         let location = self
         let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        return QueryContext(
+        var context = QueryContext(
             locateDatabase: {
                 let found = try DatabaseLocator.locate(location, currentDirectory: currentDirectory)
                 return LocatedDatabase(path: found.path, how: found.how)
             },
             format: format, currentDirectory: currentDirectory, console: Console())
+        context.endsWithProcess = true
+        return context
     }
 }

@@ -54,11 +54,13 @@ final class CompareReadTests: XCTestCase {
         try pg.connection.execute("VACUUM ANALYZE traces")
         try pg.connection.execute("SET enable_seqscan = off")
         try pg.connection.execute("SET enable_bitmapscan = off")
-        let plan = try pg.connection.query(
-            "EXPLAIN " + PostgresReadConnection.numbered(DialectSQL.inputStatisticsRows(.postgresql)),
-            [.text("e1"), .null]).map { try $0.string("QUERY PLAN") ?? "" }.joined(separator: "\n")
-        XCTAssertTrue(plan.contains("Index Only Scan using traces_compare on traces"), plan)
-        XCTAssertTrue(plan.contains("using traces_compare_long on traces"), plan)
+        for (scored, values) in [(true, [PGValue.text("e1"), .null]), (false, [.text("e1")])] {
+            let plan = try pg.connection.query(
+                "EXPLAIN " + PostgresReadConnection.numbered(DialectSQL.inputStatisticsRows(.postgresql, scored: scored)),
+                values).map { try $0.string("QUERY PLAN") ?? "" }.joined(separator: "\n")
+            XCTAssertTrue(plan.contains("Index Only Scan using traces_compare on traces"), plan)
+            XCTAssertTrue(plan.contains("using traces_compare_long on traces"), plan)
+        }
         XCTAssertTrue(try pg.inputStatistics(experimentID: "e1") == expected, "the indexes give other statistics")
     }
 }

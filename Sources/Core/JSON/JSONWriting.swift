@@ -1,3 +1,5 @@
+import Dispatch
+
 extension JSON {
     /// Compact text with `", "` and `": "` separators, as Python's `json.dumps` writes it.
     public var text: String { text(reservingCapacity: 0) }
@@ -12,10 +14,13 @@ extension JSON {
     }
 
     /// Text indented by `indent` spaces per level, as Python's `json.dump(indent=2)` writes it.
-    public func pretty(indent: Int = 2) -> String {
+    public func pretty(indent: Int = 2) -> String { String(decoding: prettyUTF8(indent: indent), as: UTF8.self) }
+
+    /// `pretty`'s bytes, for printing without making a String of them.
+    public func prettyUTF8(indent: Int = 2) -> [UInt8] {
         var out: [UInt8] = []
         write(to: &out, indent: indent, level: 0)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Written as UTF-8 bytes: large reports (tens of thousands of objects) render several times faster than
@@ -26,6 +31,8 @@ extension JSON {
         case let .bool(b): JSON.append(b ? "true" : "false", to: &out)
         case let .number(n): JSON.append(n, to: &out)
         case let .string(s): JSONEscaping.writeQuoted(s, to: &out)
+        case let .array(items) where items.count >= JSON.itemsWrittenInHalves:
+            JSON.writeInHalves(items, to: &out, indent: indent, level: level)
         case let .array(items):
             JSON.writeContainer(items, UInt8(ascii: "["), UInt8(ascii: "]"), to: &out, indent: indent, level: level) { item, out in
                 item.write(to: &out, indent: indent, level: level + 1)
@@ -55,14 +62,40 @@ extension JSON {
         out.append(close)
     }
 
+    /// From this many items an array is written in two halves side by side (a comparison lists every input).
+    static let itemsWrittenInHalves = 4096
+
+    /// The same bytes as `writeContainer`: each half is its items with their separators and line breaks, in
+    /// order, written into a buffer of its own; the two are then appended in order.
+    private static func writeInHalves(_ items: [JSON], to out: inout [UInt8], indent: Int?, level: Int) {
+        let middle = items.count / 2
+        let halves = Locked<[[UInt8]]>([[], []])
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            var bytes: [UInt8] = []
+            for i in half == 0 ? 0..<middle : middle..<items.count {
+                if i > 0 { JSON.append(indent == nil ? ", " : ",", to: &bytes) }
+                JSON.newline(&bytes, indent, level + 1)
+                items[i].write(to: &bytes, indent: indent, level: level + 1)
+            }
+            halves.withLock { $0[half] = bytes }
+        }
+        out.append(UInt8(ascii: "["))
+        for half in halves.value { out.append(contentsOf: half) }
+        JSON.newline(&out, indent, level)
+        out.append(UInt8(ascii: "]"))
+    }
+
     private static func append(_ text: String, to out: inout [UInt8]) {
         var copy = text
         copy.withUTF8 { out.append(contentsOf: $0) }
     }
 
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+
     private static func newline(_ out: inout [UInt8], _ indent: Int?, _ level: Int) {
         guard let indent else { return }
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent * level))
+        let count = indent * level
+        if count <= spaces.count { out.append(contentsOf: spaces[..<count]) } else { out.append(contentsOf: repeatElement(0x20, count: count)) }
     }
 }

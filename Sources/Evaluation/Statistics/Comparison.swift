@@ -71,6 +71,14 @@ public enum Comparison {
             guard let cb = b[key] else { onlyInA.append(key); continue }
             if ca.runs > 0, cb.runs > 0 { paired.append((key, ca, cb)) }
         }
+        return compare(paired: paired, onlyInA: onlyInA, onlyInB: b.keys.filter { a[$0] == nil }, options: options)
+    }
+
+    /// Compares the inputs present in both experiments, in any order; those with no runs in either are left out.
+    /// `onlyInA` and `onlyInB` are reported, sorted, as they are.
+    public static func compare(paired: [(key: InputKey, a: PassCount, b: PassCount)], onlyInA: [InputKey], onlyInB: [InputKey],
+                               options: ComparisonOptions = ComparisonOptions()) -> ComparisonStatistics {
+        var paired = paired.filter { $0.a.runs > 0 && $0.b.runs > 0 }
         paired.sort { $0.key < $1.key }
         var deltas = [Double](); deltas.reserveCapacity(paired.count)
         var rateA = 0.0, rateB = 0.0, up = 0, changed = 0
@@ -99,68 +107,6 @@ public enum Comparison {
             inputs: paired.count, passRateA: rateA / n, passRateB: rateB / n, delta: delta, ci95: ci,
             signTestP: ExactTests.signTest(changed: changed, up: up), verdict: verdict, perInput: perInput,
             flippedToFail: toFail, flippedToPass: toPass,
-            onlyInA: onlyInA.sorted(), onlyInB: b.keys.filter { a[$0] == nil }.sorted())
-    }
-}
-
-/// The paired bootstrap over inputs: each resample draws as many inputs as there are, with replacement, each
-/// bringing all its iterations (its per-input difference), and takes the mean difference.
-public enum PairedBootstrap {
-    public static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
-
-    /// Resamples are drawn in this many fixed blocks, each from its own stream (seed + block number), so the
-    /// result is the same whether the blocks run on one core or several.
-    static let blocks = 16
-
-    /// The percentile interval of the resampled means (linear interpolation between order statistics).
-    /// O(resamples × inputs) time, one array of `resamples` doubles, no allocation inside the loop.
-    public static func interval(_ deltas: [Double], resamples: Int, seed: UInt64, confidence: Double) -> (low: Double, high: Double) {
-        let count = deltas.count
-        guard count > 0, resamples > 0 else { return (0, 0) }
-        var means = [Double](repeating: 0, count: resamples)
-        let bound = UInt64(count)
-        // Lemire's unbiased bounded draw on 32-bit halves of each 64-bit output: two indices per call.
-        let threshold = (UInt64(1) << 32 - bound) % bound
-        deltas.withUnsafeBufferPointer { buffer in
-            means.withUnsafeMutableBufferPointer { out in
-                // Each block writes only its own slice of `means` and reads `deltas`: no data is shared mutably.
-                nonisolated(unsafe) let d = buffer
-                nonisolated(unsafe) let outBase = out.baseAddress!
-                let perBlock = (resamples + blocks - 1) / blocks
-                DispatchQueue.concurrentPerform(iterations: blocks) { block in
-                    var rng = Xoshiro256(seed: seed &+ UInt64(block))
-                    var spare: UInt64 = 0, haveSpare = false
-                    @inline(__always) func draw() -> Int {
-                        while true {
-                            let half: UInt64
-                            if haveSpare { half = spare; haveSpare = false } else {
-                                let r = rng.next(); half = r >> 32; spare = r & 0xFFFF_FFFF; haveSpare = true
-                            }
-                            let product = half &* bound
-                            if product & 0xFFFF_FFFF >= threshold { return Int(product >> 32) }
-                        }
-                    }
-                    let start = block * perBlock, end = min(resamples, start + perBlock)
-                    guard start < end else { return }
-                    for r in start..<end {
-                        var sum = 0.0
-                        for _ in 0..<count { sum += d[draw()] }
-                        outBase[r] = sum / Double(count)
-                    }
-                }
-            }
-        }
-        means.sort()
-        let tail = (1 - confidence) / 2
-        return (quantile(means, tail), quantile(means, 1 - tail))
-    }
-
-    /// The q-quantile of sorted values, interpolating linearly at position q·(n − 1).
-    public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
-        let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        let fraction = position - Double(lower)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+            onlyInA: onlyInA.sorted(), onlyInB: onlyInB.sorted())
     }
 }
