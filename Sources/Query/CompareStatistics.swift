@@ -14,11 +14,34 @@ struct CompareStatistics: Sendable {
         var options = ComparisonOptions()
         options.alpha = alpha
         self.experiment = experiment
-        if let paired = Self.aligned(baseline, other) {
-            statistics = Evaluation.Comparison.compare(paired: paired, onlyInA: [], onlyInB: [], options: options)
-        } else {
-            statistics = Evaluation.Comparison.compare(a: Self.counts(baseline), b: Self.counts(other), options: options)
+        let (paired, onlyInA, onlyInB) = Self.aligned(baseline, other).map { ($0, [], []) } ?? Self.matched(baseline, other)
+        statistics = Evaluation.Comparison.compare(paired: paired, onlyInA: onlyInA, onlyInB: onlyInB, options: options)
+    }
+
+    /// The inputs of both lists paired by key, and those of one list only, as `counts` of each would give them
+    /// (a repeated key: its last entry). A's keys are hashed once, into positions, and each of B's looked up once.
+    static func matched(_ baseline: [InputStatistics], _ other: [InputStatistics])
+        -> (paired: [(key: Evaluation.InputKey, a: PassCount, b: PassCount)], onlyInA: [Evaluation.InputKey], onlyInB: [Evaluation.InputKey]) {
+        var position: [Evaluation.InputKey: Int] = [:]
+        position.reserveCapacity(baseline.count)
+        for (index, s) in baseline.enumerated() { position[Evaluation.InputKey(input: s.input, persona: s.persona)] = index }
+        var inB = [PassCount?](repeating: nil, count: baseline.count)
+        var onlyInB = Set<Evaluation.InputKey>()
+        for s in other {
+            let key = Evaluation.InputKey(input: s.input, persona: s.persona)
+            if let index = position[key] { inB[index] = PassCount(passes: s.passes, runs: s.runs) } else { onlyInB.insert(key) }
         }
+        var paired: [(key: Evaluation.InputKey, a: PassCount, b: PassCount)] = []
+        paired.reserveCapacity(min(baseline.count, other.count))
+        var onlyInA: [Evaluation.InputKey] = []
+        for (key, index) in position {
+            if let b = inB[index] {
+                paired.append((key, PassCount(passes: baseline[index].passes, runs: baseline[index].runs), b))
+            } else {
+                onlyInA.append(key)
+            }
+        }
+        return (paired, onlyInA, Array(onlyInB))
     }
 
     /// The two lists' counts side by side when they hold the same inputs in the same order, as two runs of one

@@ -72,22 +72,26 @@ public struct Comparison: Sendable {
             self.slower = slower
         }
 
-        /// Rows by key: the baseline's inputs in order, then each other experiment's new ones.
+        /// Rows by key: the baseline's inputs in order, then each other experiment's new ones. Each input is hashed
+        /// once, and the table holds row numbers, not copies of the statistics.
         static func rows(_ statistics: [[InputStatistics]]) -> [InputRow] {
-            var order: [InputKey] = []
-            var seen = Set<InputKey>()
-            var tables: [[InputKey: InputStatistics]] = []
-            for list in statistics {
-                var table: [InputKey: InputStatistics] = [:]
-                table.reserveCapacity(list.count)
+            var position: [InputKey: Int] = [:]
+            position.reserveCapacity(statistics.first?.count ?? 0)
+            var rows: [InputRow] = []
+            for (experiment, list) in statistics.enumerated() {
                 for stats in list {
                     let key = stats.key
-                    table[key] = stats
-                    if seen.insert(key).inserted { order.append(key) }
+                    if let row = position[key] {
+                        rows[row].stats[experiment] = stats
+                    } else {
+                        position[key] = rows.count
+                        var each = [InputStatistics?](repeating: nil, count: statistics.count)
+                        each[experiment] = stats
+                        rows.append(InputRow(key: key, stats: each))
+                    }
                 }
-                tables.append(table)
             }
-            return order.map { key in InputRow(key: key, stats: tables.map { $0[key] }) }
+            return rows
         }
 
         /// The same rows when every experiment lists the same inputs in the same order, as runs of one plan do:

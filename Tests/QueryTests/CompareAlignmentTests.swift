@@ -57,4 +57,20 @@ import Testing
         #expect(byPosition.onlyInA.isEmpty && byKey.onlyInA.isEmpty && byKey.onlyInB.isEmpty)
         #expect(CompareStatistics.aligned(a, Array(b.reversed())) == nil)
     }
+
+    /// Lists that differ: B in another order, one input of A missing, one of B new, one with no runs.
+    @Test func testsOfListsThatDifferEqualTestsByKey() {
+        let a = Self.experiment(seed: 6)
+        var b = Array(Self.experiment(seed: 7).dropFirst(2).reversed())
+        b.append(InputStatistics(input: "only in B", persona: nil, runs: 2, successes: 1, passes: 1, durations: [1, 2], outputs: []))
+        b[3].runs = 0; b[3].passes = 0; b[3].successes = 0; b[3].durations = []
+        #expect(CompareStatistics.aligned(a, b) == nil)
+        let matched = CompareStatistics(baseline: a, other: b, experiment: 1, alpha: 0.05).statistics
+        let byKey = Evaluation.Comparison.compare(a: CompareStatistics.counts(a), b: CompareStatistics.counts(b))
+        #expect(matched.inputs == byKey.inputs && matched.inputs == a.count - 3)
+        #expect(matched.perInput == byKey.perInput)
+        #expect(matched.delta == byKey.delta && matched.ci95 == byKey.ci95 && matched.signTestP == byKey.signTestP)
+        #expect(matched.onlyInA == byKey.onlyInA && matched.onlyInA.count == 2)
+        #expect(matched.onlyInB == byKey.onlyInB && matched.onlyInB.map(\.input) == ["only in B"])
+    }
 }

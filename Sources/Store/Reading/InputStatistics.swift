@@ -49,40 +49,30 @@ extension ExperimentReading {
     /// String is made only once per input and per distinct output, and the result does not depend on row order.
     public func inputStatistics(experimentID: String) throws -> [InputStatistics] {
         var groups: [InputGroup] = []
-        var firstWithHash: [UInt64: Int] = [:]
-        var nextWithHash: [Int?] = []
+        var table = GroupTable()
         let latestEvaluationID = try reader.scalarInt(
             "SELECT max(id) FROM evaluations WHERE experiment_id = ?", [.text(experimentID)])
         let scored = latestEvaluationID != nil
         try reader.forEachRow(DialectSQL.inputStatisticsRows(reader.dialect, scored: scored),
                               scored ? [.text(experimentID), .int(latestEvaluationID)] : [.text(experimentID)]) { row in
                 let success = row.bool(2)
-                let passed = success && (row.isNull(5) || row.bool(5))
-                let duration = row.double(3)
+                let passed = success && (!scored || row.isNull(5) || row.bool(5))
+                let duration = row.double(3), run = row.int(6)
                 let hasPersona = !row.isNull(1)
-                row.withTextBytes(0) { input in
+                let group = row.withTextBytes(0) { input in
                     row.withTextBytes(1) { personaBytes in
                         let persona = hasPersona ? personaBytes : nil
                         let hash = ByteHash.of(input, then: persona)
-                        var index = firstWithHash[hash]
-                        while let candidate = index, !groups[candidate].matches(input, persona) { index = nextWithHash[candidate] }
-                        let group: Int
-                        if let index {
-                            group = index
-                        } else {
-                            group = groups.count
-                            groups.append(InputGroup(input: Array(input), persona: persona.map { Array($0) }))
-                            nextWithHash.append(firstWithHash[hash])
-                            firstWithHash[hash] = group
-                        }
-                        groups[group].firstRun = min(groups[group].firstRun, row.int(6))
-                        groups[group].durations.append(duration)
-                        if passed { groups[group].passes += 1 }
-                        if success {
-                            groups[group].successes += 1
-                            row.withTextBytes(4) { groups[group].addOutput($0) }
-                        }
+                        if let found = table.find(hash, in: groups, where: { $0.matches(input, persona) }) { return found }
+                        groups.append(InputGroup(hash: hash, input: Array(input), persona: persona.map { Array($0) }))
+                        table.insert(groups.count - 1, in: groups)
+                        return groups.count - 1
                     }
+                }
+                if success {
+                    row.withTextBytes(4) { groups[group].add(run: run, duration: duration, passed: passed, output: $0) }
+                } else {
+                    groups[group].add(run: run, duration: duration, passed: passed, output: nil)
                 }
             }
         // In the order the inputs first ran, whatever order the rows came in.
@@ -108,6 +98,8 @@ extension ExperimentReading {
 
 /// The runs of one input + persona while they are being read, kept as bytes.
 private struct InputGroup {
+    /// `ByteHash` of the input and persona, which `GroupTable` files the group under.
+    let hash: UInt64
     let input: [UInt8]
     let persona: [UInt8]?
     var successes = 0
@@ -119,7 +111,17 @@ private struct InputGroup {
     var outputs: [(hash: UInt64, bytes: [UInt8])] = []
     var lookup: [UInt64: [Int]] = [:]
 
-    init(input: [UInt8], persona: [UInt8]?) { self.input = input; self.persona = persona }
+    init(hash: UInt64, input: [UInt8], persona: [UInt8]?) { self.hash = hash; self.input = input; self.persona = persona }
+
+    /// One run; `output` is nil for a run that failed (only successful runs' outputs are compared).
+    mutating func add(run: Int, duration: Double, passed: Bool, output: UnsafeBufferPointer<UInt8>?) {
+        firstRun = min(firstRun, run)
+        durations.append(duration)
+        if passed { passes += 1 }
+        guard let output else { return }
+        successes += 1
+        addOutput(output)
+    }
 
     func matches(_ otherInput: UnsafeBufferPointer<UInt8>, _ otherPersona: UnsafeBufferPointer<UInt8>?) -> Bool {
         guard Bytes.equal(input, otherInput) else { return false }
@@ -150,6 +152,41 @@ private struct InputGroup {
     }
 }
 
+/// The groups by hash, open addressing with linear probing: the hash is already mixed, so its low bits pick
+/// the slot. A Dictionary keyed by the hash would hash it again, and it chained equal hashes by hand.
+private struct GroupTable {
+    private var slots = [Int32](repeating: -1, count: 1024)
+    private var count = 0
+
+    /// The group filed under `hash` for which `isMatch` holds.
+    func find(_ hash: UInt64, in groups: [InputGroup], where isMatch: (InputGroup) -> Bool) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 {
+            let group = Int(slots[slot])
+            if groups[group].hash == hash && isMatch(groups[group]) { return group }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func insert(_ group: Int, in groups: [InputGroup]) {
+        count += 1
+        if count * 2 > slots.count {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            for earlier in 0..<group { place(earlier, hash: groups[earlier].hash) }
+        }
+        place(group, hash: groups[group].hash)
+    }
+
+    private mutating func place(_ group: Int, hash: UInt64) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(group)
+    }
+}
+
 private enum Bytes {
     /// memcmp equality: the generic `elementsEqual` compares byte by byte through protocol witnesses.
     static func equal(_ stored: [UInt8], _ other: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -172,17 +209,30 @@ private enum ByteHash {
 
     @inline(__always)
     private static func mix(_ bytes: UnsafeBufferPointer<UInt8>, into seed: UInt64) -> UInt64 {
-        let raw = UnsafeRawBufferPointer(bytes)
-        var h = (seed ^ UInt64(raw.count)) &* 0xBF58_476D_1CE4_E5B9
+        let count = bytes.count
+        var h = (seed ^ UInt64(count)) &* 0xBF58_476D_1CE4_E5B9
+        guard count > 0, let base = UnsafeRawPointer(bytes.baseAddress) else { return h }
         var offset = 0
-        while offset + 8 <= raw.count {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
+        while offset + 8 <= count {
+            h = (h ^ base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
             h ^= h >> 32
             offset += 8
         }
-        var tail: UInt64 = 0, shift: UInt64 = 0
-        while offset < raw.count { tail |= UInt64(raw[offset]) << shift; shift += 8; offset += 1 }
-        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        let rest = count - offset
+        if rest > 0 {
+            // The last bytes without a loop: the final 8 bytes (shifted past those already mixed), two
+            // overlapping 4-byte loads, or, under 4 bytes, the first, middle and last byte.
+            let tail: UInt64
+            if count >= 8 {
+                tail = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> UInt64(8 * (8 - rest))
+            } else if count >= 4 {
+                tail = UInt64(base.loadUnaligned(as: UInt32.self))
+                    | UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+            } else {
+                tail = UInt64(bytes[0]) | UInt64(bytes[count / 2]) << 8 | UInt64(bytes[count - 1]) << 16
+            }
+            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        }
         return h ^ (h >> 29)
     }
 }
