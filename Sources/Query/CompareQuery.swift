@@ -56,7 +56,15 @@ public enum CompareQuery {
         return (Comparison(experiments: overviews.value.map { $0! }, changes: changes.value!), tests.value.compactMap { $0 })
     }
 
+    /// The report; its JSON and its tables are each built only when printed.
     static func report(_ c: Comparison, tests: [CompareStatistics] = []) -> QueryReport {
+        let shared = c.rows.filter(\.presentInAll), partial = c.rows.filter { !$0.presentInAll }
+        return .object(json(c, tests: tests, shared: shared, partial: partial),
+                       tables: tests.map { $0.table(label: label($0.experiment)) } + tables(c, shared: shared, partial: partial))
+    }
+
+    private static func json(_ c: Comparison, tests: [CompareStatistics], shared: [Comparison.InputRow],
+                             partial: [Comparison.InputRow]) -> JSON {
         let base = c.experiments[0]
         func delta(_ value: Double?, _ baseline: Double?, isBaseline: Bool) -> Double? {
             guard !isBaseline, let value, let baseline else { return nil }
@@ -75,7 +83,6 @@ public enum CompareQuery {
                 ("delta_p95_duration_ms", Figures.ms(delta(e.p95DurationMs, base.p95DurationMs, isBaseline: first))),
             ])
         }
-        let shared = c.rows.filter(\.presentInAll)
         let inputs: [JSON] = shared.concurrentMap { row in
             .object([
                 ("input", .string(row.key.input)), ("persona", Figures.text(row.key.persona)),
@@ -99,7 +106,6 @@ public enum CompareQuery {
                        ("median_duration_ms", Figures.ms(x.current.medianDurationMs)),
                        ("ratio", ratio(x))])
         }
-        let partial = c.rows.filter { !$0.presentInAll }
         let onlyInOne: [JSON] = partial.map { row in
             .object([("input", .string(row.key.input)), ("persona", Figures.text(row.key.persona)),
                      ("experiments", .array(row.stats.enumerated().compactMap { $0.element == nil ? nil : .string(c.experiments[$0.offset].id) }))])
@@ -119,14 +125,13 @@ public enum CompareQuery {
                 })))
             }
         }
-        let object = JSON.object([
+        return .object([
             ("experiments", .array(experiments)), ("inputs", .array(inputs)),
         ] + members + [
             ("regressions", .array(c.regressions.map { change($0, rates($0) + test($0)) })),
             ("improvements", .array(c.improvements.map { change($0, rates($0)) })),
             ("slower", .array(slower)), ("only_in_one", .array(onlyInOne)),
         ])
-        return .object(object, tables: tests.map { $0.table(label: label($0.experiment)) } + tables(c, shared: shared, partial: partial))
     }
 
     private static func tables(_ c: Comparison, shared: [Comparison.InputRow], partial: [Comparison.InputRow]) -> [ReportTable] {

@@ -47,8 +47,8 @@ public enum ShowQuery {
             tables.append(ReportTable(title: "Configuration", columns: [ReportColumn("path"), ReportColumn("value")],
                                       rows: ConfigDiff.flatten(config).map { [.string($0.path), leaf($0.value)] }))
         }
-        let shown = tables
-        return .object(.object(members), tables: shown)
+        let shown = tables, object = JSON.object(members)
+        return .object(object, tables: shown)
     }
 
     /// Figures shown with their units in the field/value table.
