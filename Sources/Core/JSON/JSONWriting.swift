@@ -40,7 +40,8 @@ extension JSON {
         case let .object(members):
             JSON.writeContainer(members, UInt8(ascii: "{"), UInt8(ascii: "}"), to: &out, indent: indent, level: level) { member, out in
                 JSONEscaping.writeQuoted(member.key, to: &out)
-                JSON.append(": ", to: &out)
+                out.append(0x3A) // ": "
+                out.append(0x20)
                 member.value.write(to: &out, indent: indent, level: level + 1)
             }
         }
@@ -54,7 +55,7 @@ extension JSON {
         out.append(open)
         if elements.isEmpty { out.append(close); return }
         for (i, item) in elements.enumerated() {
-            if i > 0 { JSON.append(indent == nil ? ", " : ",", to: &out) }
+            if i > 0 { JSON.separator(&out, indent) }
             JSON.newline(&out, indent, level + 1)
             element(item, &out)
         }
@@ -63,7 +64,8 @@ extension JSON {
     }
 
     /// From this many items an array is written in two halves side by side (a comparison lists every input).
-    static let itemsWrittenInHalves = 4096
+    /// Computed, not stored: it is read for every array, and a stored static is a lazy global behind a lock check.
+    static var itemsWrittenInHalves: Int { 4096 }
 
     /// The same bytes as `writeContainer`: each half is its items with their separators and line breaks, in
     /// order, written into a buffer of its own; the two are then appended in order.
@@ -73,7 +75,7 @@ extension JSON {
         DispatchQueue.concurrentPerform(iterations: 2) { half in
             var bytes: [UInt8] = []
             for i in half == 0 ? 0..<middle : middle..<items.count {
-                if i > 0 { JSON.append(indent == nil ? ", " : ",", to: &bytes) }
+                if i > 0 { JSON.separator(&bytes, indent) }
                 JSON.newline(&bytes, indent, level + 1)
                 items[i].write(to: &bytes, indent: indent, level: level + 1)
             }
@@ -90,12 +92,23 @@ extension JSON {
         copy.withUTF8 { out.append(contentsOf: $0) }
     }
 
-    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+    /// A literal's bytes, with no String in between.
+    @inline(__always)
+    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
 
+    /// `", "` compact, `","` indented (each element then starts a line).
+    @inline(__always)
+    private static func separator(_ out: inout [UInt8], _ indent: Int?) {
+        out.append(0x2C)
+        if indent == nil { out.append(0x20) }
+    }
+
+    @inline(__always)
     private static func newline(_ out: inout [UInt8], _ indent: Int?, _ level: Int) {
         guard let indent else { return }
         out.append(0x0A)
-        let count = indent * level
-        if count <= spaces.count { out.append(contentsOf: spaces[..<count]) } else { out.append(contentsOf: repeatElement(0x20, count: count)) }
+        for _ in 0..<indent * level { out.append(0x20) }
     }
 }
