@@ -15,7 +15,8 @@ public enum HistoryQuery {
     /// Pass rates of the scored experiments; an unscored experiment's pass rate is its success rate.
     static func passRates(_ experiments: [ExperimentOverview], store: any ExperimentReading) throws -> [String: Double] {
         var rates: [String: Double] = [:]
-        for e in experiments {
+        let scored = try store.latestEvaluationIDs()
+        for e in experiments where scored[e.id] != nil {
             let tally = try store.passTally(experimentID: e.id, onlyIfScored: true)
             if let tally { rates[e.id] = tally.passRate }
         }
@@ -24,7 +25,12 @@ public enum HistoryQuery {
 
     static func report(_ experiments: [ExperimentOverview], passRates: [String: Double] = [:]) -> QueryReport {
         let entries = experiments.map { entry($0, passRate: passRates[$0.id]) }
-        let table = ReportTable(columns: [
+        // The table is built only when a table format is printed.
+        return .list(entries, table: table(experiments, passRates: passRates), note: experiments.isEmpty ? "No experiments match." : nil)
+    }
+
+    static func table(_ experiments: [ExperimentOverview], passRates: [String: Double]) -> ReportTable {
+        ReportTable(columns: [
             ReportColumn("id"), ReportColumn("name"), ReportColumn("started"), ReportColumn("status"),
             ReportColumn("runs", .int), ReportColumn("success", .rate), ReportColumn("pass", .rate), ReportColumn("avg", .milliseconds),
             ReportColumn("p50", .milliseconds), ReportColumn("p95", .milliseconds),
@@ -32,7 +38,6 @@ public enum HistoryQuery {
             [.string(e.id), .string(e.name), .string(e.startedAt), .string(e.status), .int(e.runs), Figures.rate(e.successRate),
              Figures.rate(passRates[e.id] ?? e.successRate), Figures.ms(e.avgDurationMs), Figures.ms(e.p50DurationMs), Figures.ms(e.p95DurationMs)]
         })
-        return .list(entries, table: table, note: experiments.isEmpty ? "No experiments match." : nil)
     }
 
     /// One experiment as `experiments` and `show` print it in JSON.

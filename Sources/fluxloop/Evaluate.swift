@@ -7,6 +7,7 @@ extension Fluxloop {
     /// `fluxloop evaluate [EXP] [--config FILE] [--judges]`: (re)scores an experiment in the database.
     struct Evaluate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "evaluate",
             abstract: "Score an experiment with an evaluation.yaml (FluxLoop's evaluators) and store the scoring.",
             discussion: """
                 --config FILE names the evaluation.yaml (default: the project's configs/evaluation.yaml). \

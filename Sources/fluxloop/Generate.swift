@@ -6,6 +6,7 @@ import Runner
 /// `fluxloop generate`: input datasets.
 struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Generate input datasets.",
         subcommands: [Inputs.self]
     )
@@ -13,6 +14,7 @@ struct Generate: AsyncParsableCommand {
     /// `fluxloop generate inputs`: FluxLoop's options, plus a deterministic mode that needs no model.
     struct Inputs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inputs",
             abstract: "Vary the project's base inputs (per persona and strategy) into an inputs file.",
             discussion: """
                 --mode llm asks a model (openai, anthropic, any OpenAI-compatible server through --llm-base-url, or mock) \

@@ -6,6 +6,7 @@ import Runner
 /// `fluxloop init`: scaffolding for a new project, agent or pytest smoke test.
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a FluxLoop project, an agent template or a pytest smoke test.",
         subcommands: [Project.self, Agent.self, PytestTemplate.self]
     )
@@ -13,6 +14,7 @@ struct Init: ParsableCommand {
     /// `fluxloop init project [PATH] --name NAME`
     struct Project: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "project",
             abstract: "Create a FluxLoop project (configs/, .env, .gitignore, an example agent) under PATH/NAME.",
             discussion: "Never asks a question; refuses to replace existing files unless --force is given.")
 
@@ -45,7 +47,7 @@ struct Init: ParsableCommand {
 
     /// `fluxloop init agent NAME`
     struct Agent: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a further agent template to agents/NAME.py.")
+        static let configuration = CommandConfiguration(commandName: "agent", abstract: "Write a further agent template to agents/NAME.py.")
 
         @Argument(help: "Agent module name, e.g. support_bot.")
         var name: String

@@ -8,6 +8,7 @@ import TeamStore
 /// `fluxloop push [EXP…] --to URL`: the local database's experiments copied into another database.
 struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "push",
         abstract: "Copy experiments from this project's database into another one (for example the team's PostgreSQL).",
         discussion: "Each experiment is copied whole in one transaction; one the target already has is skipped, so "
             + "pushing again is harmless. With no EXP, every experiment.")
@@ -27,6 +28,7 @@ struct Push: ParsableCommand {
 /// `fluxloop pull [EXP…] --from URL`: another database's experiments copied into the local one.
 struct Pull: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "pull",
         abstract: "Copy experiments from another database (for example the team's PostgreSQL) into this project's.",
         discussion: "Each experiment is copied whole in one transaction; one already here is skipped. With no EXP, every experiment.")
 

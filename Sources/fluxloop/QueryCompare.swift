@@ -5,6 +5,7 @@ extension Fluxloop.Query {
     /// `fluxloop query compare A B [C...]`: experiments against the first one.
     struct Compare: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "compare",
             abstract: "Compare experiments with the first one: paired statistics, each input, regressions, improvements, slower inputs.",
             discussion: """
                 A run passes when it succeeded and, where the experiment is scored, its final score reaches the threshold. \

@@ -5,6 +5,7 @@ extension Fluxloop.Query {
     /// `fluxloop query consistency EXP`: answer stability across iterations.
     struct Consistency: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "consistency",
             abstract: "Per input and persona: pass class (always, flaky, never), pass@k and pass^k, distinct outputs, success rate and duration spread, least consistent first.",
             discussion: """
                 With n iterations of which c pass: pass@k = 1 − C(n−c, k)/C(n, k) (at least one of k passes) and \

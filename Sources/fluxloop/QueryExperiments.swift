@@ -6,6 +6,7 @@ extension Fluxloop.Query {
     /// `fluxloop query experiments`: the history.
     struct Experiments: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "experiments",
             abstract: "List experiments, newest first: id, name, start, status, runs, success rate, average/p50/p95 duration.")
 
         @OptionGroup var options: QueryOptions

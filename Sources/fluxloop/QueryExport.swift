@@ -6,6 +6,7 @@ extension Fluxloop.Query {
     /// `fluxloop query export EXP`: the experiment folder again, or one JSONL file to standard output.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write an experiment's folder again from the database, or stream one of its JSONL files.")
 
         @OptionGroup var target: ExperimentArgument

@@ -5,6 +5,7 @@ extension Fluxloop.Query {
     /// `fluxloop query import DIR...`: older experiment folders into the database.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import experiment folders written by FluxLoop 0.2.30 or fluxloop, so their history can be queried.",
             discussion: """
                 Each DIR is an experiment folder, or a folder of them. A folder is imported whole or not at all: a \

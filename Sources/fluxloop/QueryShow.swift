@@ -5,6 +5,7 @@ extension Fluxloop.Query {
     /// `fluxloop query show EXP`: one experiment.
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show an experiment's summary and configuration, or its configuration differences with --diff.")
 
         @OptionGroup var target: ExperimentArgument

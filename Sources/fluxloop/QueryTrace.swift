@@ -5,6 +5,7 @@ extension Fluxloop.Query {
     /// `fluxloop query trace ID`: one run in full.
     struct Trace: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "trace",
             abstract: "Show one run: its conversation turn by turn and its observation tree with durations and errors.")
 
         @Argument(help: "The trace id, or a unique prefix of it.")

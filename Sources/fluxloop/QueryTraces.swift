@@ -6,6 +6,7 @@ extension Fluxloop.Query {
     /// `fluxloop query traces EXP`: the runs of one experiment.
     struct Traces: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "traces",
             abstract: "List an experiment's runs, one line each, in plan order.")
 
         @OptionGroup var target: ExperimentArgument

@@ -8,6 +8,7 @@ extension Fluxloop.Run {
     /// `fluxloop run experiment`: the options of FluxLoop's command, mapped onto `RunOptions`.
     struct Experiment: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "experiment",
             abstract: "Execute a simulation experiment with your agent.",
             discussion: """
                 Runs every input × persona × iteration of the project, records each run in the SQLite database as it \

@@ -77,6 +77,16 @@ extension ExperimentReading {
             }
     }
 
+    /// The latest scoring of every scored experiment, in one statement: a history of 1,000 experiments asked
+    /// each one, and most have none.
+    public func latestEvaluationIDs() throws -> [String: Int] {
+        var latest: [String: Int] = [:]
+        for (experiment, id) in try reader.map(
+            "SELECT experiment_id, max(id) AS latest FROM evaluations GROUP BY experiment_id", [], { ($0.text("experiment_id"), $0.int("latest")) }
+        ) { latest[experiment] = id }
+        return latest
+    }
+
     /// How many of the experiment's runs pass (see `PassTally`); nil when `onlyIfScored` and it has no scoring,
     /// so that listing unscored experiments reads no traces.
     public func passTally(experimentID: String, onlyIfScored: Bool = false) throws -> PassTally? {
