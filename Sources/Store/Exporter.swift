@@ -79,7 +79,7 @@ public struct Exporter {
             WHERE experiment_id = ? ORDER BY run_index
             """).forEachRow([experimentID]) { row in
                 guard ExportLines.write(kind, row: row, to: sink) else { return }
-                count += kind == .observations ? row.int("observation_count") : 1
+                count += kind == .observations ? row.int(ExportLines.Column.observationCount.rawValue) : 1
             }
         return count
     }
@@ -128,7 +128,7 @@ public struct Exporter {
             """).forEachRow([experimentID, lastRow]) { row in
                 for (kind, file) in zip(kinds, files) { _ = ExportLines.write(kind, row: row, to: file.handle) }
                 traces += 1
-                observations += row.int("observation_count")
+                observations += row.int(ExportLines.Column.observationCount.rawValue)
             }
         for file in files { try file.commit() }
         return (traces, observations)
