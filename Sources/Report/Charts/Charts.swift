@@ -98,8 +98,21 @@ public enum Charts {
                 // Summed over the inputs in their order for each k, as one input's values at a time would be.
                 let perInput = inputs.map(curve)
                 let values = ks.indices.map { j in perInput.reduce(0.0) { $0 + $1[j] } / Double(inputs.count) }
-                let points = zip(ks, values).map { "\(NumberText.trimmed(x($0))),\(NumberText.trimmed(f.y($1)))" }.joined(separator: " ")
-                m.el(.polyline, .svg(.points, points), .svg(.fill, "none"), .svg(.stroke, fill), .svg(.strokeWidth, 2))
+                // "x,y x,y ...", written a few kilobytes at a time.
+                m.el(.polyline, .points, pieces: { write in
+                    var chunk = ""
+                    for (k, v) in zip(ks, values) {
+                        if k > 1 { chunk += " " }
+                        chunk += NumberText.trimmed(x(k))
+                        chunk += ","
+                        chunk += NumberText.trimmed(f.y(v))
+                        if chunk.utf8.count >= 8192 {
+                            write(chunk)
+                            chunk.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    if !chunk.isEmpty { write(chunk) }
+                }, .svg(.fill, "none"), .svg(.stroke, fill), .svg(.strokeWidth, 2))
                 for (k, v) in zip(ks, values) {
                     m.el(.circle, .svg(.cx, x(k)), .svg(.cy, f.y(v)), .svg(.r, 3), .svg(.fill, fill)) {
                         m.el(.title, text: "\(name) k=\(k): \(NumberText.wholePercent(v))")
