@@ -29,7 +29,7 @@ public enum ReportBuilder {
                                   detailLimit: Int = defaultDetailLimit) throws -> ComparisonModel {
         // The cards and the change table need no run details (those come as pairs below). The two passes are
         // independent reads, so each runs on its own read-only connection, side by side.
-        let readers = try [OwnedReader(try store.openAnotherReader()), OwnedReader(try store.openAnotherReader())]
+        let readers = [OwnedReader(try store.openAnotherReader()), OwnedReader(try store.openAnotherReader())]
         let summaries = Locked<[Int: Result<ExperimentSummary, any Error>]>([:])
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             let result = Result { try experiment(index == 0 ? base : head, store: readers[index].store, detailLimit: 0) }

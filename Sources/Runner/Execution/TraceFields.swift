@@ -18,7 +18,8 @@ struct TraceFields {
         guard let response, case .object = response else { return }
         if let user = response["user_id"], !user.isNull { userID = user.stringValue ?? user.text }
         let given = response["tags"]
-        for tag in given?.arrayValue ?? given.map { [$0] } ?? [] where !tag.isNull {
+        let list = given?.arrayValue ?? given.map({ [$0] }) ?? []
+        for tag in list where !tag.isNull {
             let text = tag.stringValue ?? tag.text
             if !tags.contains(text) { tags.append(text) }
         }
