@@ -11,7 +11,11 @@ extension ExperimentStore: ExperimentBackend {
 
     @discardableResult
     public func exportExperiment(id: String, to folder: URL) throws -> Exporter.Result {
-        try Exporter(database: database).export(experimentID: id, to: folder)
+        // The writer's cache served the runs' appends; one pass over the experiment needs none of it, and
+        // giving it back first keeps the end of a run (export and report side by side) from being its peak.
+        try database.withPageCache(kibibytes: Database.singlePassReaderCacheKiB) {
+            try Exporter(database: database).export(experimentID: id, to: folder)
+        }
     }
 
     public func experimentRow(id: String) throws -> [DatabaseValue]? {
