@@ -5,6 +5,26 @@ import Testing
 @Suite struct DatabaseTests {
     struct Boom: Error {}
 
+    /// The export borrows the writer's page cache at a single pass's size and gives back its size after.
+    @Test func pageCacheIsLentForAnExportAndRestored() throws {
+        let folder = TemporaryFolder(); defer { folder.cleanup() }
+        let store = try ExperimentStore(path: folder.path("db.sqlite"))
+        try store.createExperiment(Sample.experiment(runs: 2))
+        try store.appendTrace(Sample.trace(0), experimentID: "exp-1")
+        let writerCache = try store.database.scalarInt("PRAGMA cache_size")
+        let during = try store.database.withPageCache(kibibytes: Database.singlePassReaderCacheKiB) {
+            try store.database.scalarInt("PRAGMA cache_size")
+        }
+        #expect(during == -Database.singlePassReaderCacheKiB)
+        #expect(try store.database.scalarInt("PRAGMA cache_size") == writerCache && writerCache != during)
+        try store.exportExperiment(id: "exp-1", to: URL(fileURLWithPath: folder.path("out")))
+        #expect(try store.database.scalarInt("PRAGMA cache_size") == writerCache)
+        // A read-only connection sets its cache before its guard (which refuses every PRAGMA, reads included), so
+        // it cannot lend it: it keeps it and still runs the body.
+        let reader = try Database(path: folder.path("db.sqlite"), mode: .readOnly, memoryMapped: false)
+        #expect(try reader.withPageCache(kibibytes: 64) { 7 } == 7)
+    }
+
     @Test func aThrowingWriteRollsBack() throws {
         let folder = TemporaryFolder(); defer { folder.cleanup() }
         let store = try ExperimentStore(path: folder.path("db.sqlite"))
