@@ -12,7 +12,7 @@ public struct PlannedRun: Sendable {
     public var iteration: Int
     /// 0-based position of the input in its list (the inputs file or base_inputs).
     public var inputIndex: Int
-    private var entry: Entry
+    private let entry: Entry
 
     /// The values of one input entry with one persona, shared by the runs of every iteration.
     final class Entry: Sendable {
@@ -44,30 +44,16 @@ public struct PlannedRun: Sendable {
         self.entry = entry
     }
 
-    public var persona: Persona? {
-        get { entry.persona }
-        set { entry = Entry(persona: newValue, input: input, rawInput: rawInput, metadata: metadata, variation: variation) }
-    }
+    // Read-only views of the shared entry: a run that changed one would need an entry of its own.
+    public var persona: Persona? { entry.persona }
     /// The text the agent receives (after input_template).
-    public var input: String {
-        get { entry.input }
-        set { entry = Entry(persona: persona, input: newValue, rawInput: rawInput, metadata: metadata, variation: variation) }
-    }
+    public var input: String { entry.input }
     /// The entry's `input` as written.
-    public var rawInput: String {
-        get { entry.rawInput }
-        set { entry = Entry(persona: persona, input: input, rawInput: newValue, metadata: metadata, variation: variation) }
-    }
+    public var rawInput: String { entry.rawInput }
     /// The entry's other keys (see `InputEntry.metadata`).
-    public var metadata: JSON {
-        get { entry.metadata }
-        set { entry = Entry(persona: persona, input: input, rawInput: rawInput, metadata: newValue, variation: variation) }
-    }
+    public var metadata: JSON { entry.metadata }
     /// FluxLoop's `variation` record for the entry (see `InputEntry.variation`).
-    public var variation: JSON {
-        get { entry.variation }
-        set { entry = Entry(persona: persona, input: input, rawInput: rawInput, metadata: metadata, variation: newValue) }
-    }
+    public var variation: JSON { entry.variation }
 }
 
 /// The runs of an experiment, in the order FluxLoop 0.2.30 runs them.
