@@ -1,4 +1,3 @@
-import Core
 import Foundation
 
 /// The runs of one input + persona within one experiment, for `compare` and `consistency`.
