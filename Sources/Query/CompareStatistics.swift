@@ -47,15 +47,11 @@ struct CompareStatistics: Sendable {
     /// The two lists' counts side by side when they hold the same inputs in the same order, as two runs of one
     /// plan do: then no input needs hashing.
     static func aligned(_ baseline: [InputStatistics], _ other: [InputStatistics]) -> [(key: Evaluation.InputKey, a: PassCount, b: PassCount)]? {
-        guard baseline.count == other.count else { return nil }
-        var paired: [(key: Evaluation.InputKey, a: PassCount, b: PassCount)] = []
-        paired.reserveCapacity(baseline.count)
-        for (a, b) in zip(baseline, other) {
-            guard a.input == b.input, a.persona == b.persona else { return nil }
-            paired.append((Evaluation.InputKey(input: a.input, persona: a.persona),
-                           PassCount(passes: a.passes, runs: a.runs), PassCount(passes: b.passes, runs: b.runs)))
+        guard Comparison.sameInputs(baseline, other) else { return nil }
+        return zip(baseline, other).map { a, b in
+            (Evaluation.InputKey(input: a.input, persona: a.persona),
+             PassCount(passes: a.passes, runs: a.runs), PassCount(passes: b.passes, runs: b.runs))
         }
-        return paired
     }
 
     static func counts(_ list: [InputStatistics]) -> [Evaluation.InputKey: PassCount] {

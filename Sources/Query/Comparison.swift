@@ -98,12 +98,15 @@ public struct Comparison: Sendable {
         /// comparing neighbours costs less than hashing 10,000 inputs per experiment.
         static func alignedRows(_ statistics: [[InputStatistics]]) -> [InputRow]? {
             guard let base = statistics.first else { return [] }
-            for list in statistics.dropFirst() {
-                guard list.count == base.count else { return nil }
-                for (a, b) in zip(base, list) where a.input != b.input || a.persona != b.persona { return nil }
-            }
+            guard statistics.dropFirst().allSatisfy({ Comparison.sameInputs(base, $0) }) else { return nil }
             return base.indices.map { index in InputRow(key: base[index].key, stats: statistics.map { $0[index] }) }
         }
+    }
+
+    /// True when both lists hold the same inputs (text and persona) in the same order, as two runs of one plan do:
+    /// they can then be paired by position, without hashing.
+    static func sameInputs(_ a: [InputStatistics], _ b: [InputStatistics]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.input == $1.input && $0.persona == $1.persona }
     }
 
     /// True when some experiment's set of distinct successful outputs differs from the baseline's.

@@ -1,5 +1,3 @@
-import Dispatch
-
 extension JSON {
     /// Compact text with `", "` and `": "` separators, as Python's `json.dumps` writes it.
     public var text: String { text(reservingCapacity: 0) }
@@ -70,19 +68,17 @@ extension JSON {
     /// The same bytes as `writeContainer`: each half is its items with their separators and line breaks, in
     /// order, written into a buffer of its own; the two are then appended in order.
     private static func writeInHalves(_ items: [JSON], to out: inout [UInt8], indent: Int?, level: Int) {
-        let middle = items.count / 2
-        let halves = Locked<[[UInt8]]>([[], []])
-        DispatchQueue.concurrentPerform(iterations: 2) { half in
+        let halves = concurrentHalves(of: items.count) { range in
             var bytes: [UInt8] = []
-            for i in half == 0 ? 0..<middle : middle..<items.count {
+            for i in range {
                 if i > 0 { JSON.separator(&bytes, indent) }
                 JSON.newline(&bytes, indent, level + 1)
                 items[i].write(to: &bytes, indent: indent, level: level + 1)
             }
-            halves.withLock { $0[half] = bytes }
+            return bytes
         }
         out.append(UInt8(ascii: "["))
-        for half in halves.value { out.append(contentsOf: half) }
+        for half in halves { out.append(contentsOf: half) }
         JSON.newline(&out, indent, level)
         out.append(UInt8(ascii: "]"))
     }
